@@ -1,0 +1,149 @@
+//! Geodesic area on the WGS84 ellipsoid, ring by ring.
+//!
+//! Karney's method (as in GeographicLib and `geo`'s `GeodesicArea`) measures each ring on
+//! its own, and the orientation of every ring is ignored: a polygon is its shell minus its
+//! holes, whichever way either is wound. `geo`'s `geodesic_area_unsigned` assumes
+//! counter-clockwise shells and clockwise holes and, given a clockwise shell, returns the
+//! area of the rest of the Earth; boolean-operation output does not promise that winding.
+
+use geo::{LineString, MultiPolygon, Polygon, Rect};
+use geographiclib_rs::{Geodesic, PolygonArea, Winding};
+use std::sync::OnceLock;
+
+/// Square metres in a square kilometre.
+const M2_PER_KM2: f64 = 1e6;
+
+fn wgs84() -> &'static Geodesic {
+    static WGS84: OnceLock<Geodesic> = OnceLock::new();
+    WGS84.get_or_init(Geodesic::wgs84)
+}
+
+/// Area on the WGS84 ellipsoid in km², independent of ring orientation.
+///
+/// Coordinates are longitude/latitude in degrees; edges are geodesics.
+///
+/// ```
+/// use frontline::AreaKm2;
+/// use geo::{polygon, Rect, coord};
+/// // The 1° cell from 37-38°E, 48-49°N (figure from GeographicLib's Planimeter).
+/// let cell = Rect::new(coord! { x: 37.0, y: 48.0 }, coord! { x: 38.0, y: 49.0 });
+/// assert!((cell.area_km2() - 8217.59).abs() < 0.01);
+/// // The same cell wound clockwise, as a polygon: the same area.
+/// let clockwise = polygon![(x: 37., y: 48.), (x: 37., y: 49.), (x: 38., y: 49.), (x: 38., y: 48.)];
+/// assert!((clockwise.area_km2() - 8217.59).abs() < 0.01);
+/// ```
+pub trait AreaKm2 {
+    /// The geodesic area in km².
+    fn area_km2(&self) -> f64;
+}
+
+/// The unsigned area of one closed ring, in m², whichever way it is wound.
+fn ring_area_m2(ring: &LineString<f64>) -> f64 {
+    let coords = &ring.0;
+    let open = match (coords.first(), coords.last()) {
+        (Some(first), Some(last)) if first == last => &coords[..coords.len() - 1],
+        _ => &coords[..],
+    };
+    if open.len() < 3 {
+        return 0.0;
+    }
+    let mut polygon = PolygonArea::new(wgs84(), Winding::CounterClockwise);
+    for c in open {
+        polygon.add_point(c.y, c.x);
+    }
+    // Signed, the area of a ring smaller than half the Earth is its area with the sign of
+    // its winding; unsigned it would be the complement for a clockwise ring.
+    let (_, area, _) = polygon.compute(true);
+    area.abs()
+}
+
+impl AreaKm2 for LineString<f64> {
+    /// The area enclosed by a closed ring.
+    fn area_km2(&self) -> f64 {
+        ring_area_m2(self) / M2_PER_KM2
+    }
+}
+
+impl AreaKm2 for Polygon<f64> {
+    fn area_km2(&self) -> f64 {
+        let shell = ring_area_m2(self.exterior());
+        let holes: f64 = self.interiors().iter().map(ring_area_m2).sum();
+        (shell - holes).max(0.0) / M2_PER_KM2
+    }
+}
+
+impl AreaKm2 for MultiPolygon<f64> {
+    fn area_km2(&self) -> f64 {
+        self.0.iter().map(AreaKm2::area_km2).sum::<f64>() + 0.0
+    }
+}
+
+impl AreaKm2 for Rect<f64> {
+    fn area_km2(&self) -> f64 {
+        self.to_polygon().area_km2()
+    }
+}
+
+impl<T: AreaKm2> AreaKm2 for [T] {
+    fn area_km2(&self) -> f64 {
+        self.iter().map(AreaKm2::area_km2).sum::<f64>() + 0.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use approx::assert_relative_eq;
+    use geo::{coord, polygon, GeodesicArea};
+
+    /// Karney's algorithm against closed forms: a band between two parallels on the
+    /// ellipsoid has area 2πb²·[q(φ)]/2 between them, with the authalic function q.
+    #[test]
+    fn full_latitude_band_matches_the_closed_form() {
+        let a: f64 = 6_378_137.0;
+        let f: f64 = 1.0 / 298.257_223_563;
+        let e2 = f * (2.0 - f);
+        let e = e2.sqrt();
+        let b = a * (1.0 - f);
+        // Area from the equator to latitude φ, whole circle: 2π b² (sinφ/(2(1-e²sin²φ)) + atanh(e sinφ)/(2e)).
+        let cap = |phi: f64| {
+            let s = phi.to_radians().sin();
+            2.0 * std::f64::consts::PI * b * b * (s / (2.0 * (1.0 - e2 * s * s)) + (e * s).atanh() / (2.0 * e))
+        };
+        // A 1° wide slice of the band 48-49°N is 1/360 of the band: but its east and west
+        // edges are meridians (geodesics) and its north and south edges are parallels, which
+        // geodesics are not. Densify the parallels so the geodesic edges follow them.
+        let n = 2000;
+        let mut ring = Vec::new();
+        for i in 0..=n {
+            ring.push(coord! { x: 37.0 + i as f64 / n as f64, y: 48.0 });
+        }
+        for i in 0..=n {
+            ring.push(coord! { x: 38.0 - i as f64 / n as f64, y: 49.0 });
+        }
+        ring.push(coord! { x: 37.0, y: 48.0 });
+        let slice = Polygon::new(LineString::new(ring), vec![]);
+        let expected = (cap(49.0) - cap(48.0)) / 360.0 / 1e6;
+        assert_relative_eq!(slice.area_km2(), expected, max_relative = 1e-7);
+    }
+
+    #[test]
+    fn orientation_and_holes_do_not_matter() {
+        let ccw_shell = polygon![(x: 30., y: 50.), (x: 32., y: 50.), (x: 32., y: 52.), (x: 30., y: 52.)];
+        let hole_ccw = polygon![(x: 30.5, y: 50.5), (x: 31., y: 50.5), (x: 31., y: 51.), (x: 30.5, y: 51.)];
+        let expected = ccw_shell.area_km2() - hole_ccw.area_km2();
+        // Shell and hole wound the same way, and both reversed.
+        let same = Polygon::new(ccw_shell.exterior().clone(), vec![hole_ccw.exterior().clone()]);
+        let mut reversed_shell = ccw_shell.exterior().clone();
+        reversed_shell.0.reverse();
+        let mut reversed_hole = hole_ccw.exterior().clone();
+        reversed_hole.0.reverse();
+        let flipped = Polygon::new(reversed_shell, vec![reversed_hole]);
+        assert_relative_eq!(same.area_km2(), expected, max_relative = 1e-12);
+        assert_relative_eq!(flipped.area_km2(), expected, max_relative = 1e-12);
+        // geo's figures for the shell and the hole, each as a counter-clockwise polygon, agree.
+        let geo_shell = ccw_shell.geodesic_area_unsigned() / 1e6;
+        let geo_hole = hole_ccw.geodesic_area_unsigned() / 1e6;
+        assert_relative_eq!(geo_shell - geo_hole, expected, max_relative = 1e-12);
+    }
+}

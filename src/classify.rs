@@ -1,0 +1,339 @@
+//! Telling the status of a feature from its properties.
+//!
+//! A [`Classifier`] turns a feature's properties into a [`Classification`]: a territorial
+//! [`Status`], or the reason why none could be told. Three schemes exist, chosen on the
+//! command line with `--classify`:
+//!
+//! - `deepstate` (default): the DeepState map export in all its eras, see [`deepstate_status`];
+//! - `all:<status>`: every polygon has that status (single-layer exports);
+//! - `property:<KEY>` with `--map VALUE=STATUS` pairs: a generic property lookup.
+
+use crate::Status;
+use std::str::FromStr;
+
+/// Why a polygon got no status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unclassified {
+    /// A sentence naming the property values that were looked at.
+    pub reason: String,
+    /// True when the status is known not to be one of the war's: the map's drawings of
+    /// territories outside Ukraine (Transnistria, Abkhazia, "occupied" Karelia...). They are
+    /// counted apart from truly unclassified polygons and never measured.
+    pub foreign: bool,
+}
+
+impl Unclassified {
+    fn unknown(reason: String) -> Self {
+        Unclassified { reason, foreign: false }
+    }
+}
+
+/// The outcome of classifying one feature.
+pub type Classification = Result<Status, Unclassified>;
+
+/// How statuses are read from feature properties.
+///
+/// ```
+/// use frontline::{Classifier, Status};
+/// let deepstate: Classifier = "deepstate".parse().unwrap();
+/// let props = |key: &str| (key == "name").then(|| "Окуповано /// Occupied".to_string());
+/// assert_eq!(deepstate.classify(props), Ok(Status::Occupied));
+///
+/// let everything: Classifier = "all:occupied".parse().unwrap();
+/// assert_eq!(everything.classify(|_| None), Ok(Status::Occupied));
+///
+/// let custom = Classifier::property("side", [("red", Status::Occupied), ("grey", Status::Contested)]);
+/// assert_eq!(custom.classify(|k: &str| (k == "side").then(|| "Grey".into())), Ok(Status::Contested));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Classifier {
+    /// The DeepState export: names in Ukrainian, bilingual or with machine tokens, and the
+    /// fill colours the map draws with.
+    #[default]
+    DeepState,
+    /// Every polygon has the given status.
+    All(Status),
+    /// The status is the value of one property, translated by a table of `VALUE => STATUS`
+    /// (compared case-insensitively, surrounding white space ignored).
+    Property {
+        /// The property key.
+        key: String,
+        /// The translation table.
+        map: Vec<(String, Status)>,
+    },
+}
+
+impl Classifier {
+    /// A property classifier from a key and `(value, status)` pairs.
+    pub fn property<K: Into<String>>(
+        key: impl Into<String>,
+        map: impl IntoIterator<Item = (K, Status)>,
+    ) -> Self {
+        Classifier::Property {
+            key: key.into(),
+            map: map.into_iter().map(|(v, s)| (normalize(&v.into()), s)).collect(),
+        }
+    }
+
+    /// Adds one `VALUE=STATUS` pair (the `--map` option) to a property classifier.
+    pub fn add_mapping(&mut self, pair: &str) -> Result<(), String> {
+        let Classifier::Property { map, .. } = self else {
+            return Err("--map needs --classify property:<KEY>".into());
+        };
+        let (value, status) = pair
+            .rsplit_once('=')
+            .ok_or_else(|| format!("--map `{pair}`: expected VALUE=STATUS"))?;
+        map.push((normalize(value), status.parse()?));
+        Ok(())
+    }
+
+    /// Classifies one feature, given a lookup of its properties as text (strings unquoted,
+    /// numbers and booleans as written).
+    pub fn classify<F>(&self, property: F) -> Classification
+    where
+        F: Fn(&str) -> Option<String>,
+    {
+        match self {
+            Classifier::DeepState => {
+                let name = property("name");
+                let fill = property("fill");
+                deepstate_status(name.as_deref().unwrap_or(""), fill.as_deref())
+            }
+            Classifier::All(status) => Ok(*status),
+            Classifier::Property { key, map } => {
+                let Some(value) = property(key) else {
+                    return Err(Unclassified::unknown(format!("no property `{key}`")));
+                };
+                let wanted = normalize(&value);
+                map.iter().find(|(v, _)| *v == wanted).map(|(_, s)| *s).ok_or_else(|| {
+                    Unclassified::unknown(format!("`{key}` = `{}` is not in the --map table", value.trim()))
+                })
+            }
+        }
+    }
+}
+
+impl FromStr for Classifier {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s == "deepstate" {
+            Ok(Classifier::DeepState)
+        } else if let Some(status) = s.strip_prefix("all:") {
+            Ok(Classifier::All(status.parse()?))
+        } else if let Some(key) = s.strip_prefix("property:").filter(|k| !k.is_empty()) {
+            Ok(Classifier::Property { key: key.to_string(), map: Vec::new() })
+        } else {
+            Err(format!(
+                "unknown classification `{s}` (expected deepstate, all:<status> or property:<KEY>)"
+            ))
+        }
+    }
+}
+
+fn normalize(s: &str) -> String {
+    s.replace('\u{a0}', " ").trim().to_lowercase()
+}
+
+/// Keywords of each status in DeepState names, Ukrainian and English, lowercase. They are
+/// tried in precedence order; the first status with a match wins.
+const OCCUPIED_WORDS: &[&str] = &[
+    "окупован", "occupied", "occupation", "ордло", "cadr", "calr", "крим", "crimea", "тузла",
+    "tuzla", "зайняті ворогом", "захоплено",
+];
+/// Territories outside Ukraine that the map also draws (some in earnest, some satirical),
+/// by name and by `geoJSON.territories.*` token.
+const FOREIGN_WORDS: &[&str] = &[
+    "придністров", "transnistria", "абхаз", "abkhazia", "цхінвал", "tskhinval", "петсамо",
+    "petsamo", "салла", "salla", "естоні", "estonia", "латві", "latvia", "печорськ", "pechorsky",
+    "курильськ", "kuril", "прусс", "prussia", "карелі", "karelia", "ічкері", "ichkeria",
+];
+const CONTESTED_WORDS: &[&str] = &[
+    "невідом", "unknown", "під питанням", "contest", "contens", "contenes", "in doubt",
+    "сіра зона", "grey zone", "gray zone", "немає інформації",
+];
+const LIBERATED_WORDS: &[&str] = &[
+    "звільн", "liberated", "taken back", "recaptured", "відбиті", "відкинуто", "pushed back",
+    "під контролем зсу", "орки відсутні",
+];
+
+/// Fill colours of the DeepState map, by status, for polygons whose name carries no status
+/// (`Багатокутник 21`, i.e. "Polygon 21", a date, a road name).
+const OCCUPIED_FILLS: &[&str] = &["#a52714", "#ff5252", "#880e4f", "#000000"];
+const CONTESTED_FILLS: &[&str] = &["#bcaaa4", "#bdbdbd", "#757575"];
+const LIBERATED_FILLS: &[&str] = &["#0f9d58", "#0288d1", "#01579b"];
+
+/// The status of a DeepState feature from its `name` and `fill` properties.
+///
+/// In order, the first that applies:
+/// 0. territories outside Ukraine (Transnistria, Abkhazia, Karelia, ...: by name or
+///    `geoJSON.territories.*` token) are [`Unclassified::foreign`]: not part of this war's
+///    map, even where their rough outline spills over Ukraine's border;
+/// 1. a machine token (2024 on): `geoJSON.status.occupied`, `.unknown`, `.dismissed` and
+///    `.dismissed_at` (liberated), `geoJSON.territories.ordlo`, `.crimea`, `.tuzla` (occupied);
+/// 2. a keyword of the name, Ukrainian or English, in precedence order (occupied, then
+///    contested, then liberated), after folding non-breaking spaces and case;
+/// 3. the fill colour the map paints the polygon with, for names without a status
+///    (`Багатокутник 21`, "Polygon 21"; `Зміїний`, Snake Island, red while occupied in 2022).
+///
+/// ```
+/// use frontline::{classify::deepstate_status, Status};
+/// assert_eq!(deepstate_status("Під питанням", None), Ok(Status::Contested));
+/// assert_eq!(
+///     deepstate_status("Звільнено /// Liberated\u{a0}/// geoJSON.status.dismissed\n", None),
+///     Ok(Status::Liberated)
+/// );
+/// assert_eq!(deepstate_status("Багатокутник 21", Some("#a52714")), Ok(Status::Occupied));
+/// assert!(deepstate_status("Багатокутник 21", None).is_err());
+/// ```
+pub fn deepstate_status(name: &str, fill: Option<&str>) -> Classification {
+    let folded = normalize(name);
+    if FOREIGN_WORDS.iter().any(|w| folded.contains(w)) {
+        return Err(Unclassified {
+            reason: format!("`{}` is a territory outside Ukraine", folded.replace('\n', " ")),
+            foreign: true,
+        });
+    }
+    if let Some(status) = token_status(&folded) {
+        return Ok(status);
+    }
+    for (status, words) in [
+        (Status::Occupied, OCCUPIED_WORDS),
+        (Status::Contested, CONTESTED_WORDS),
+        (Status::Liberated, LIBERATED_WORDS),
+    ] {
+        if words.iter().any(|w| folded.contains(w)) {
+            return Ok(status);
+        }
+    }
+    let fill = fill.map(normalize);
+    if let Some(fill) = fill.as_deref() {
+        for (status, fills) in [
+            (Status::Occupied, OCCUPIED_FILLS),
+            (Status::Contested, CONTESTED_FILLS),
+            (Status::Liberated, LIBERATED_FILLS),
+        ] {
+            if fills.contains(&fill) {
+                return Ok(status);
+            }
+        }
+    }
+    Err(Unclassified::unknown(format!(
+        "name `{}` names no status and fill `{}` is not a DeepState status colour",
+        folded.replace('\n', " "),
+        fill.as_deref().unwrap_or("")
+    )))
+}
+
+fn token_status(folded: &str) -> Option<Status> {
+    let start = folded.find("geojson.")? + "geojson.".len();
+    let token: String = folded[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+        .collect();
+    let (group, value) = token.split_once('.')?;
+    match group {
+        "status" if value == "occupied" => Some(Status::Occupied),
+        "status" if value == "unknown" => Some(Status::Contested),
+        "status" if value.starts_with("dismissed") => Some(Status::Liberated),
+        "territories" if matches!(value, "ordlo" | "crimea" | "tuzla") => Some(Status::Occupied),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ds(name: &str) -> Classification {
+        deepstate_status(name, None)
+    }
+
+    #[test]
+    fn every_era_of_deepstate_names() {
+        use Status::*;
+        // 2022, Ukrainian only
+        assert_eq!(ds("Окуповано"), Ok(Occupied));
+        assert_eq!(ds("ОРДЛО"), Ok(Occupied));
+        assert_eq!(ds("Крим"), Ok(Occupied));
+        assert_eq!(ds("Під питанням"), Ok(Contested));
+        assert_eq!(ds("Невідомо точно при вихід"), Ok(Contested));
+        assert_eq!(ds("Звільнено 23.03.2022"), Ok(Liberated));
+        assert_eq!(ds("звільнено 26.03.2022"), Ok(Liberated));
+        assert_eq!(ds("Рубіжне. Території зайняті ворогом"), Ok(Occupied));
+        assert_eq!(ds("Сіра зона"), Ok(Contested));
+        assert_eq!(ds("Під контролем ЗСУ"), Ok(Liberated));
+        assert_eq!(ds("Захоплено"), Ok(Occupied));
+        // bilingual, with typos of the era
+        assert_eq!(ds("Статус невідомий /// Unknown status\n"), Ok(Contested));
+        assert_eq!(ds("Під питанням /// Contensed\n"), Ok(Contested));
+        assert_eq!(ds("Звільнено /// Taken back"), Ok(Liberated));
+        assert_eq!(ds("Ворога відкинуто///The enemy was pushed back\n"), Ok(Liberated));
+        assert_eq!(ds("Сєвєродонецьк. Території, відбиті у орків.\n\n/// Sieverodonetsk. Recaptured territories.\n"), Ok(Liberated));
+        assert_eq!(ds("CADR and CALR"), Ok(Occupied));
+        // 2024-2025 tokens, non-breaking spaces, newlines
+        assert_eq!(ds("Окуповано /// Occupied\u{a0}/// geoJSON.status.occupied\n"), Ok(Occupied));
+        assert_eq!(ds("Статус невідомий /// Unknown status /// geoJSON.status.unknown\n"), Ok(Contested));
+        assert_eq!(ds("Звільнено 25.03 /// Liberated 25.03\u{a0}/// geoJSON.status.dismissed_at {{at:25.03}}"), Ok(Liberated));
+        assert_eq!(ds("ОРДЛО /// CADR and CALR\u{a0}/// geoJSON.territories.ordlo"), Ok(Occupied));
+        assert_eq!(ds("Острів Тузла /// Occupied Tuzla Island\u{a0}/// geoJSON.territories.tuzla"), Ok(Occupied));
+        // names damaged in the export (U+FFFD) still carry an English part or a token
+        assert_eq!(ds("Ок\u{fffd}\u{fffd}повано /// Occupied"), Ok(Occupied));
+        assert_eq!(ds("Звіль\u{fffd}\u{fffd}ено /// Liberated\u{a0}/// geoJSON.status.dismissed"), Ok(Liberated));
+        assert_eq!(ds("\u{fffd}\u{fffd}куповано /// Occupied /// geoJSON.status.occupied\n"), Ok(Occupied));
+    }
+
+    #[test]
+    fn names_without_status_fall_back_to_the_fill_colour() {
+        // Snake Island was occupied until 30 June 2022: red before, blue after.
+        assert_eq!(deepstate_status("Зміїний", Some("#a52714")), Ok(Status::Occupied));
+        assert_eq!(deepstate_status("Зміїний ///\u{a0}Snake Island", Some("#0288d1")), Ok(Status::Liberated));
+        // "Polygon 21": an unnamed polygon drawn in the occupied colour (March 2025).
+        assert_eq!(deepstate_status("Багатокутник 21", Some("#A52714")), Ok(Status::Occupied));
+        assert_eq!(deepstate_status("24.03", Some("#0288d1")), Ok(Status::Liberated));
+        assert_eq!(deepstate_status("Дорога Тростянець-Суми 31.03", Some("#0f9d58")), Ok(Status::Liberated));
+        // Grey, and its name says only that nothing is known of the enemy's presence.
+        assert_eq!(
+            deepstate_status("Фактично контролюється ворогом, але немає інформації про його перебування тут", Some("#bdbdbd")),
+            Ok(Status::Contested)
+        );
+        let err = deepstate_status("Багатокутник 47", Some("#123456")).unwrap_err();
+        assert!(err.reason.contains("#123456"), "{}", err.reason);
+    }
+
+    #[test]
+    fn territories_outside_ukraine_are_foreign_not_occupied() {
+        for name in [
+            "Придністров'я",
+            "Придністров'я/// Transnistria /// geoJSON.territories.transnistria",
+            "Окупована Абхазія.\n///\nOccupied Abkhazia.\n/// geoJSON.territories.abkhazia\n",
+            "Аннексовані у Естонії території /// Annexed from Estonia territories\n",
+            "Тимчасово окупована східна Пруссія///East Prussia is temporarily occupied",
+        ] {
+            let err = deepstate_status(name, Some("#ff5252")).unwrap_err();
+            assert!(err.foreign, "{name}");
+        }
+        assert!(!deepstate_status("Багатокутник 47", None).unwrap_err().foreign);
+    }
+
+    #[test]
+    fn a_status_in_the_name_beats_the_colour() {
+        assert_eq!(deepstate_status("Звільнено /// Liberated", Some("#bcaaa4")), Ok(Status::Liberated));
+    }
+
+    #[test]
+    fn property_and_all_schemes() {
+        let mut c: Classifier = "property:side".parse().unwrap();
+        c.add_mapping("RU=occupied").unwrap();
+        c.add_mapping("grey zone=contested").unwrap();
+        let get = |v: &'static str| move |k: &str| (k == "side").then(|| v.to_string());
+        assert_eq!(c.classify(get(" ru ")), Ok(Status::Occupied));
+        assert_eq!(c.classify(get("Grey Zone")), Ok(Status::Contested));
+        assert!(c.classify(get("UA")).is_err());
+        assert!(c.classify(|_| None).is_err());
+        assert!("all:nobody".parse::<Classifier>().is_err());
+        assert!("property:".parse::<Classifier>().is_err());
+        assert!(Classifier::DeepState.add_mapping("a=occupied").is_err());
+        assert!(c.add_mapping("no-equals-sign").is_err());
+    }
+}

@@ -1,0 +1,93 @@
+//! The one error type of the crate.
+
+use std::path::{Path, PathBuf};
+
+/// Everything that can go wrong in `frontline`, each naming the file (and, where there is
+/// one, the feature) it concerns, so that a one-line message is enough to find the problem.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The file could not be opened or read (missing, unreadable, truncated compression).
+    #[error("{path}: {source}", path = .path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What the operating system or the decompressor said.
+        source: std::io::Error,
+    },
+    /// The file is not valid JSON, or not GeoJSON of a shape `frontline` can read.
+    #[error("{path}: {message}", path = .path.display())]
+    Format {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong, with the line and column where JSON parsing stopped.
+        message: String,
+    },
+    /// One feature of the file is unusable (bad coordinates, wrong geometry type).
+    #[error("{path}: feature {index}: {message}", path = .path.display())]
+    Feature {
+        /// The file.
+        path: PathBuf,
+        /// The feature's position in the file's `features` array, from 0.
+        index: usize,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// No time could be found for a snapshot.
+    #[error("{path}: no snapshot time: name the file `<unix seconds>.geojson`, put a date (YYYYMMDD or YYYY-MM-DD) in its name, or give --time-field", path = .path.display())]
+    NoTime {
+        /// The file.
+        path: PathBuf,
+    },
+    /// Two inputs claim the same snapshot time.
+    #[error("{first} and {second}: two snapshots for the same time {time}", first = .first.display(), second = .second.display())]
+    DuplicateTime {
+        /// The file read first.
+        first: PathBuf,
+        /// The other file.
+        second: PathBuf,
+        /// The time both claim, RFC 3339.
+        time: String,
+    },
+    /// A warning turned into an error by strict mode.
+    #[error("{path}: {message} (strict mode)", path = .path.display())]
+    Strict {
+        /// The file.
+        path: PathBuf,
+        /// The warning.
+        message: String,
+    },
+    /// An option or argument that cannot be used.
+    #[error("{0}")]
+    Usage(String),
+    /// An output could not be written.
+    #[error("{path}: cannot write: {source}", path = .path.display())]
+    Write {
+        /// The output file.
+        path: PathBuf,
+        /// What the operating system said.
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    /// True when the error is about the input (data or arguments), as opposed to a failure
+    /// of the machine (an output that cannot be written). The CLI exits with 2 for these.
+    pub fn is_bad_input(&self) -> bool {
+        !matches!(self, Error::Write { .. })
+    }
+
+    pub(crate) fn io(path: &Path, source: std::io::Error) -> Self {
+        Error::Io { path: path.to_path_buf(), source }
+    }
+
+    pub(crate) fn format(path: &Path, message: impl Into<String>) -> Self {
+        Error::Format { path: path.to_path_buf(), message: message.into() }
+    }
+
+    pub(crate) fn feature(path: &Path, index: usize, message: impl Into<String>) -> Self {
+        Error::Feature { path: path.to_path_buf(), index, message: message.into() }
+    }
+}
+
+/// Shorthand for results of this crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

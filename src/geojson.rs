@@ -1,0 +1,189 @@
+//! A fast, typed reader of GeoJSON text.
+//!
+//! Control-map exports are mostly unit markers with long HTML descriptions; only the
+//! polygons and two or three properties matter. Properties are therefore kept as raw JSON
+//! slices (never parsed unless asked for), and coordinates are read straight into a compact
+//! tree, any third (height) value dropped.
+
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, SeqAccess, Visitor};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fmt;
+
+/// The properties of a feature, as raw JSON.
+pub(crate) type RawProperties<'a> = HashMap<Cow<'a, str>, &'a RawValue>;
+
+/// The top level of a GeoJSON document: a FeatureCollection, a Feature or a bare geometry.
+#[derive(Deserialize)]
+pub(crate) struct RawDocument<'a> {
+    #[serde(rename = "type", borrow)]
+    pub kind: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    pub features: Option<RawFeatures<'a>>,
+    #[serde(default)]
+    pub geometry: Option<RawGeometry>,
+    #[serde(default, borrow)]
+    pub properties: Option<RawProperties<'a>>,
+    #[serde(default)]
+    pub coordinates: Option<Coords>,
+    #[serde(default)]
+    pub geometries: Option<Vec<RawGeometry>>,
+}
+
+/// One feature.
+#[derive(Deserialize)]
+pub(crate) struct RawFeature<'a> {
+    #[serde(default)]
+    pub geometry: Option<RawGeometry>,
+    #[serde(default, borrow)]
+    pub properties: Option<RawProperties<'a>>,
+}
+
+/// A geometry: its type and either coordinates or member geometries.
+#[derive(Deserialize)]
+pub(crate) struct RawGeometry {
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default)]
+    pub coordinates: Option<Coords>,
+    #[serde(default)]
+    pub geometries: Option<Vec<RawGeometry>>,
+}
+
+/// Nested coordinate arrays. A position is its first two numbers.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Coords {
+    Position(f64, f64),
+    Number(f64),
+    List(Vec<Coords>),
+}
+
+impl<'de> Deserialize<'de> for Coords {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(CoordsVisitor)
+    }
+}
+
+struct CoordsVisitor;
+
+impl<'de> Visitor<'de> for CoordsVisitor {
+    type Value = Coords;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a number or an array of coordinates")
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Coords, E> {
+        Ok(Coords::Number(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Coords, E> {
+        Ok(Coords::Number(v as f64))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Coords, E> {
+        Ok(Coords::Number(v as f64))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Coords, A::Error> {
+        let Some(first) = seq.next_element::<Coords>()? else {
+            return Ok(Coords::List(Vec::new()));
+        };
+        if let Coords::Number(x) = first {
+            let Some(Coords::Number(y)) = seq.next_element::<Coords>()? else {
+                return Err(de::Error::custom("a position needs two numbers"));
+            };
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            return Ok(Coords::Position(x, y));
+        }
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(8) + 1);
+        items.push(first);
+        while let Some(item) = seq.next_element::<Coords>()? {
+            items.push(item);
+        }
+        Ok(Coords::List(items))
+    }
+}
+
+/// The `features` array, read one feature at a time so that an error names its index.
+pub(crate) struct RawFeatures<'a>(pub Vec<RawFeature<'a>>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for RawFeatures<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_seq(FeaturesVisitor(std::marker::PhantomData))
+    }
+}
+
+struct FeaturesVisitor<'a>(std::marker::PhantomData<&'a ()>);
+
+impl<'de: 'a, 'a> Visitor<'de> for FeaturesVisitor<'a> {
+    type Value = RawFeatures<'a>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an array of features")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut features = Vec::with_capacity(seq.size_hint().unwrap_or(64));
+        loop {
+            let index = features.len();
+            match seq.next_element_seed(FeatureSeed(std::marker::PhantomData)) {
+                Ok(Some(feature)) => features.push(feature),
+                Ok(None) => return Ok(RawFeatures(features)),
+                Err(e) => return Err(de::Error::custom(format!("{FEATURE_MARK}{index}: {e}"))),
+            }
+        }
+    }
+}
+
+/// Prefix of errors raised inside a feature; [`split_feature_error`] takes it apart again.
+const FEATURE_MARK: &str = "\u{1}feature ";
+
+/// Splits a serde message made by the features visitor into the feature index and the rest.
+pub(crate) fn split_feature_error(message: &str) -> Option<(usize, String)> {
+    let rest = message.strip_prefix(FEATURE_MARK)?;
+    let (index, detail) = rest.split_once(": ")?;
+    Some((index.parse().ok()?, detail.to_string()))
+}
+
+struct FeatureSeed<'a>(std::marker::PhantomData<&'a ()>);
+
+impl<'de: 'a, 'a> DeserializeSeed<'de> for FeatureSeed<'a> {
+    type Value = RawFeature<'a>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        RawFeature::deserialize(deserializer)
+    }
+}
+
+/// A property value as text: strings unescaped, other values as written.
+pub(crate) fn property_text(value: &RawValue) -> Option<String> {
+    let raw = value.get();
+    if raw.starts_with('"') {
+        serde_json::from_str::<Cow<str>>(raw).ok().map(Cow::into_owned)
+    } else if raw == "null" {
+        None
+    } else {
+        Some(raw.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_drop_heights_and_nest() {
+        let c: Coords = serde_json::from_str("[[[30, 50, 0], [31.5, 50], [31, 51.25, 7]]]").unwrap();
+        let Coords::List(rings) = c else { panic!() };
+        let Coords::List(ring) = &rings[0] else { panic!() };
+        assert_eq!(ring[0], Coords::Position(30.0, 50.0));
+        assert_eq!(ring[2], Coords::Position(31.0, 51.25));
+    }
+
+    #[test]
+    fn an_error_inside_a_feature_names_its_index() {
+        let text = r#"{"type":"FeatureCollection","features":[
+            {"type":"Feature","geometry":null,"properties":{}},
+            {"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[1,2],["x",3]]]}}]}"#;
+        let err = serde_json::from_str::<RawDocument>(text).err().unwrap().to_string();
+        let (index, _) = split_feature_error(&err).unwrap();
+        assert_eq!(index, 1);
+    }
+}

@@ -1,0 +1,178 @@
+//! The `frontline` command: a thin layer over the library that parses arguments and prints.
+
+use clap::{Args, Parser, Subcommand};
+use frontline::output::{write_file_atomically, write_records, Format};
+use frontline::read::{snapshot_files, ReadOptions, WarningKind};
+use frontline::region::{read_area_of_interest, read_regions};
+use frontline::{Analysis, Classifier, Error, ScanReport};
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Territorial change analytics for conflict control maps.
+#[derive(Parser)]
+#[command(name = "frontline", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Read and classify snapshots without measuring: feature counts, unclassified and
+    /// repaired polygons per file.
+    Scan(ScanArgs),
+    /// Area per status per region per snapshot, in km² on the WGS84 ellipsoid.
+    Areas(AreasArgs),
+}
+
+#[derive(Args)]
+struct InputArgs {
+    /// Snapshot files (.geojson, .json, .geojson.gz) or directories of them.
+    #[arg(required = true)]
+    snapshots: Vec<PathBuf>,
+    /// Classification: deepstate, all:<STATUS> or property:<KEY>.
+    #[arg(long, default_value = "deepstate")]
+    classify: String,
+    /// With --classify property:<KEY>: VALUE=STATUS, repeatable.
+    #[arg(long = "map", value_name = "VALUE=STATUS")]
+    map: Vec<String>,
+    /// Read the snapshot time from this property instead of the file name.
+    #[arg(long, value_name = "KEY")]
+    time_field: Option<String>,
+    /// Turn warnings (unclassified polygons, repaired rings) into errors.
+    #[arg(long)]
+    strict: bool,
+}
+
+impl InputArgs {
+    fn read_options(&self) -> Result<ReadOptions, Error> {
+        let mut classifier: Classifier = self.classify.parse().map_err(|e: String| Error::Usage(format!("--classify: {e}")))?;
+        for pair in &self.map {
+            classifier.add_mapping(pair).map_err(Error::Usage)?;
+        }
+        Ok(ReadOptions { classifier, time_field: self.time_field.clone() })
+    }
+}
+
+#[derive(Args)]
+struct OutputArgs {
+    /// Output format: table, csv or json.
+    #[arg(long, default_value = "table")]
+    format: Format,
+    /// Write to this file instead of standard output.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+}
+
+impl OutputArgs {
+    fn write<T: serde::Serialize>(&self, records: &[T]) -> Result<(), Error> {
+        match &self.output {
+            Some(path) => write_file_atomically(path, |out| write_records(records, self.format, out))
+                .map_err(|source| Error::Write { path: path.clone(), source }),
+            None => {
+                let stdout = std::io::stdout();
+                let mut out = std::io::BufWriter::new(stdout.lock());
+                let result = write_records(records, self.format, &mut out).and_then(|_| out.flush());
+                match result {
+                    Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                    other => other.map_err(|source| Error::Write { path: "<stdout>".into(), source }),
+                }
+            }
+        }
+    }
+}
+
+#[derive(Args)]
+struct ScanArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+#[derive(Args)]
+struct AreasArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// Clip every layer to the polygons of this GeoJSON file (the area of interest).
+    #[arg(long, value_name = "FILE")]
+    clip: Option<PathBuf>,
+    /// Regions to measure: GeoJSON files or directories of them, repeatable.
+    #[arg(long, value_name = "FILE|DIR")]
+    regions: Vec<PathBuf>,
+    /// The property that names a region (else the file stem).
+    #[arg(long, default_value = "name", value_name = "KEY")]
+    name_field: String,
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Scan(args) => scan(args),
+        Command::Areas(args) => areas(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("frontline: {error}");
+            ExitCode::from(if error.is_bad_input() { 2 } else { 1 })
+        }
+    }
+}
+
+fn analysis(input: &InputArgs, clip: Option<&PathBuf>, regions: &[PathBuf], name_field: &str) -> Result<Analysis, Error> {
+    let mut analysis = Analysis::new();
+    analysis.read = input.read_options()?;
+    if let Some(clip) = clip {
+        analysis = analysis.with_clip(read_area_of_interest(clip)?);
+    }
+    if !regions.is_empty() {
+        analysis = analysis.with_regions(read_regions(regions, name_field)?);
+    }
+    Ok(analysis)
+}
+
+fn scan(args: &ScanArgs) -> Result<(), Error> {
+    let analysis = analysis(&args.input, None, &[], "name")?;
+    let files = snapshot_files(&args.input.snapshots)?;
+    let reports = analysis.scan(&files)?;
+    args.output.write(&reports)?;
+    summarize_warnings(&reports, args.input.strict)
+}
+
+fn areas(args: &AreasArgs) -> Result<(), Error> {
+    let analysis = analysis(&args.input, args.clip.as_ref(), &args.regions, &args.name_field)?;
+    let files = snapshot_files(&args.input.snapshots)?;
+    if args.input.strict {
+        summarize_warnings(&analysis.scan(&files)?, true)?;
+    }
+    let snapshots = analysis.areas(&files)?;
+    let rows: Vec<_> = snapshots.into_iter().flat_map(|s| s.rows).collect();
+    args.output.write(&rows)
+}
+
+/// Prints one line per kind of warning to standard error; in strict mode the first
+/// warning is an error.
+fn summarize_warnings(reports: &[ScanReport], strict: bool) -> Result<(), Error> {
+    let mut by_kind: BTreeMap<WarningKind, (usize, String)> = BTreeMap::new();
+    for report in reports {
+        for warning in &report.warnings {
+            if strict {
+                return Err(Error::Strict {
+                    path: report.snapshot.clone().into(),
+                    message: format!("feature {}: {}: {}", warning.feature, warning.kind.as_str(), warning.detail),
+                });
+            }
+            let entry = by_kind.entry(warning.kind).or_insert_with(|| (0, format!("{} feature {}: {}", report.snapshot, warning.feature, warning.detail)));
+            entry.0 += 1;
+        }
+    }
+    for (kind, (count, example)) in by_kind {
+        eprintln!("warning: {count} × {}, e.g. {example}", kind.as_str());
+    }
+    Ok(())
+}

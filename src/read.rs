@@ -1,0 +1,442 @@
+//! Reading snapshots: files, GeoJSON, times, classification and ring clean-up.
+//!
+//! [`read_snapshot`] turns one file into a [`Snapshot`]: its time, its polygons sorted by
+//! status, and a [`ScanReport`] of what was found on the way (features that are not
+//! territory, polygons whose status could not be told, rings that had to be repaired).
+
+use crate::classify::Classifier;
+use crate::error::{Error, Result};
+use crate::geojson::{property_text, split_feature_error, Coords, RawDocument, RawGeometry, RawProperties};
+use crate::time::{parse_time, rfc3339, time_from_file_name};
+use crate::PerStatus;
+use chrono::{DateTime, Utc};
+use geo::{Coord, LineString, Polygon, Validation};
+use serde::Serialize;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// How snapshots are read.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// How statuses are told from properties.
+    pub classifier: Classifier,
+    /// A property (of the FeatureCollection or of its features) holding the snapshot time;
+    /// without it the time comes from the file name.
+    pub time_field: Option<String>,
+}
+
+/// One published state of the map.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    /// The file it was read from.
+    pub path: PathBuf,
+    /// When it was published.
+    pub time: DateTime<Utc>,
+    /// Its territorial polygons by status, rings cleaned but not yet repaired or dissolved.
+    pub polygons: PerStatus<Vec<Polygon<f64>>>,
+    /// What was found while reading it.
+    pub report: ScanReport,
+}
+
+impl Snapshot {
+    /// The file name, as printed in reports.
+    pub fn name(&self) -> String {
+        file_name(&self.path)
+    }
+}
+
+/// What reading one snapshot found: the output of `frontline scan`.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ScanReport {
+    /// The file name.
+    pub snapshot: String,
+    /// The snapshot time, RFC 3339.
+    pub time: String,
+    /// Features in the file.
+    pub features: usize,
+    /// Polygons per status (a MultiPolygon counts each of its parts).
+    pub polygons: PerStatus<usize>,
+    /// Features that are not territory (points, lines) or have no geometry.
+    pub not_territory: usize,
+    /// Polygons whose status could not be told (left out of every layer).
+    pub unclassified: usize,
+    /// Polygons of territories outside the conflict that the map draws too (left out).
+    pub foreign: usize,
+    /// Polygons that needed repair: unclosed or degenerate rings, repeated points, or
+    /// invalid topology (self-intersections, holes outside shells), fixed when layers are built.
+    pub repaired: usize,
+    /// One line per problem, with the feature index.
+    pub warnings: Vec<Warning>,
+}
+
+/// A problem found in one feature that did not stop the reading.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Warning {
+    /// The feature's index in the file.
+    pub feature: usize,
+    /// What kind of problem.
+    pub kind: WarningKind,
+    /// Details for a person.
+    pub detail: String,
+}
+
+/// Kinds of [`Warning`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum WarningKind {
+    /// A polygon with no status.
+    Unclassified,
+    /// A ring whose last point was not its first: closed.
+    UnclosedRing,
+    /// Consecutive repeated points: removed.
+    RepeatedPoints,
+    /// A ring with fewer than three distinct points: dropped.
+    DegenerateRing,
+    /// Self-intersections, holes outside their shell and the like: repaired by the
+    /// even-odd rule when layers are built.
+    InvalidTopology,
+    /// A geometry collection or multi-polygon with nothing in it.
+    EmptyGeometry,
+}
+
+impl WarningKind {
+    /// A short name, as in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WarningKind::Unclassified => "unclassified",
+            WarningKind::UnclosedRing => "unclosed-ring",
+            WarningKind::RepeatedPoints => "repeated-points",
+            WarningKind::DegenerateRing => "degenerate-ring",
+            WarningKind::InvalidTopology => "invalid-topology",
+            WarningKind::EmptyGeometry => "empty-geometry",
+        }
+    }
+}
+
+/// The snapshot files named by `inputs`: files as given, directories expanded to their
+/// `.geojson`, `.json` and `.geojson.gz` / `.json.gz` files (not recursively), in name order.
+pub fn snapshot_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for input in inputs {
+        let meta = std::fs::metadata(input).map_err(|e| Error::io(input, e))?;
+        if meta.is_dir() {
+            let mut found = Vec::new();
+            for entry in std::fs::read_dir(input).map_err(|e| Error::io(input, e))? {
+                let path = entry.map_err(|e| Error::io(input, e))?.path();
+                if path.is_file() && is_geojson_name(&file_name(&path)) {
+                    found.push(path);
+                }
+            }
+            found.sort();
+            files.extend(found);
+        } else {
+            files.push(input.clone());
+        }
+    }
+    Ok(files)
+}
+
+fn is_geojson_name(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    let name = name.strip_suffix(".gz").unwrap_or(&name);
+    name.ends_with(".geojson") || name.ends_with(".json")
+}
+
+pub(crate) fn file_name(path: &Path) -> String {
+    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+/// The bytes of a file, gunzipped when it is gzip (told by its first bytes, not its name).
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
+    let raw = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    if raw.starts_with(&[0x1f, 0x8b]) {
+        let mut out = Vec::with_capacity(raw.len() * 8);
+        flate2::read::MultiGzDecoder::new(&raw[..])
+            .read_to_end(&mut out)
+            .map_err(|e| Error::io(path, std::io::Error::new(e.kind(), format!("gzip: {e}"))))?;
+        Ok(out)
+    } else {
+        Ok(raw)
+    }
+}
+
+/// Parses GeoJSON text, turning serde's messages into errors naming the file and feature.
+pub(crate) fn parse_document<'a>(path: &Path, bytes: &'a [u8]) -> Result<RawDocument<'a>> {
+    serde_json::from_slice::<RawDocument>(bytes).map_err(|e| {
+        let message = e.to_string();
+        match split_feature_error(&message) {
+            Some((index, detail)) => Error::feature(path, index, strip_position(&detail)),
+            None if e.is_eof() => Error::format(path, format!("invalid JSON, the file ends early: {e}")),
+            None => Error::format(path, format!("invalid JSON: {e}")),
+        }
+    })
+}
+
+/// serde_json appends the position to every message, and again when a message is wrapped:
+/// keep the last one only.
+fn strip_position(detail: &str) -> String {
+    match detail.find(" at line ") {
+        Some(first) if detail[first + 1..].contains(" at line ") => {
+            let last = detail.rfind(" at line ").unwrap_or(first);
+            format!("{}{}", &detail[..first], &detail[last..])
+        }
+        _ => detail.to_string(),
+    }
+}
+
+/// The features of a document, with their indices: a FeatureCollection's features, a single
+/// Feature, or a bare geometry.
+pub(crate) fn document_features<'d, 'a>(
+    path: &Path,
+    doc: &'d RawDocument<'a>,
+) -> Result<Vec<(Option<&'d RawGeometry>, Option<&'d RawProperties<'a>>)>> {
+    match doc.kind.as_deref() {
+        Some("FeatureCollection") => {
+            let features = doc
+                .features
+                .as_ref()
+                .ok_or_else(|| Error::format(path, "a FeatureCollection without `features`"))?;
+            Ok(features.0.iter().map(|f| (f.geometry.as_ref(), f.properties.as_ref())).collect())
+        }
+        Some("Feature") => Ok(vec![(doc.geometry.as_ref(), doc.properties.as_ref())]),
+        Some(_) if doc.coordinates.is_some() || doc.geometries.is_some() => Ok(vec![]),
+        Some(other) => Err(Error::format(path, format!("GeoJSON type `{other}` is not a FeatureCollection, Feature or geometry"))),
+        None => Err(Error::format(path, "not GeoJSON: no `type` member")),
+    }
+}
+
+/// Reads and classifies one snapshot file.
+///
+/// ```no_run
+/// use frontline::read::{read_snapshot, ReadOptions};
+/// let snapshot = read_snapshot("1754251105.geojson.gz".as_ref(), &ReadOptions::default())?;
+/// println!("{} occupied polygons", snapshot.polygons.occupied.len());
+/// # Ok::<(), frontline::Error>(())
+/// ```
+pub fn read_snapshot(path: &Path, options: &ReadOptions) -> Result<Snapshot> {
+    let bytes = read_bytes(path)?;
+    parse_snapshot(path, &bytes, options)
+}
+
+/// Like [`read_snapshot`], on bytes already in memory; `path` names them in errors and
+/// gives the time when the text does not.
+pub fn parse_snapshot(path: &Path, bytes: &[u8], options: &ReadOptions) -> Result<Snapshot> {
+    let doc = parse_document(path, bytes)?;
+    let features = document_features(path, &doc)?;
+    let bare = match (&doc.coordinates, &doc.geometries, doc.kind.as_deref()) {
+        (None, None, _) | (_, _, Some("Feature" | "FeatureCollection")) => None,
+        (_, _, Some(kind)) => Some(RawGeometry {
+            kind: kind.to_string(),
+            coordinates: doc.coordinates.clone(),
+            geometries: None,
+        }),
+        _ => None,
+    };
+    let time = snapshot_time(path, bytes, &features, options)?;
+    let mut report = ScanReport {
+        snapshot: file_name(path),
+        time: rfc3339(time),
+        features: features.len().max(usize::from(bare.is_some())),
+        ..ScanReport::default()
+    };
+    let mut polygons: PerStatus<Vec<Polygon<f64>>> = PerStatus::default();
+    let mut found = Vec::new();
+    let bare_feature = bare.as_ref().map(|g| (Some(g), None));
+    for (index, (geometry, properties)) in features.into_iter().chain(bare_feature).enumerate() {
+        let Some(geometry) = geometry else {
+            report.not_territory += 1;
+            continue;
+        };
+        found.clear();
+        let mut fixes = RingFixes::default();
+        let polygonal = collect_polygons(geometry, &mut found, &mut fixes)
+            .map_err(|message| Error::feature(path, index, message))?;
+        if !polygonal {
+            report.not_territory += 1;
+            continue;
+        }
+        if found.is_empty() {
+            fixes.warn(&mut report.warnings, index, WarningKind::EmptyGeometry, "no polygon with three distinct points");
+            continue;
+        }
+        let lookup = |key: &str| properties.and_then(|p| p.get(key)).and_then(|v| property_text(v));
+        match options.classifier.classify(lookup) {
+            Ok(status) => {
+                let invalid = found.iter().filter(|p| !p.is_valid()).count();
+                if invalid > 0 {
+                    fixes.warn(&mut report.warnings, index, WarningKind::InvalidTopology, &format!("{invalid} of {} polygons self-intersect or have holes outside their shell", found.len()));
+                }
+                if fixes.any() || invalid > 0 {
+                    report.repaired += found.len();
+                }
+                fixes.report(&mut report.warnings, index);
+                report.polygons[status] += found.len();
+                polygons[status].append(&mut found);
+            }
+            Err(why) if why.foreign => report.foreign += found.len(),
+            Err(why) => {
+                report.unclassified += found.len();
+                report.warnings.push(Warning { feature: index, kind: WarningKind::Unclassified, detail: why.reason });
+            }
+        }
+    }
+    Ok(Snapshot { path: path.to_path_buf(), time, polygons, report })
+}
+
+fn snapshot_time(
+    path: &Path,
+    bytes: &[u8],
+    features: &[(Option<&RawGeometry>, Option<&RawProperties>)],
+    options: &ReadOptions,
+) -> Result<DateTime<Utc>> {
+    if let Some(field) = &options.time_field {
+        let from_top = serde_json::from_slice::<std::collections::HashMap<&str, &serde_json::value::RawValue>>(bytes)
+            .ok()
+            .and_then(|top| top.get(field.as_str()).and_then(|v| property_text(v)));
+        let from_features = || {
+            features.iter().find_map(|(_, p)| p.and_then(|p| p.get(field.as_str())).and_then(|v| property_text(v)))
+        };
+        return match from_top.or_else(from_features) {
+            Some(text) => parse_time(&text).ok_or_else(|| {
+                Error::format(path, format!("time field `{field}` = `{text}` is not a time (unix seconds, RFC 3339 or YYYY-MM-DD)"))
+            }),
+            None => Err(Error::format(path, format!("no property `{field}` holds the snapshot time"))),
+        };
+    }
+    time_from_file_name(&file_name(path)).ok_or_else(|| Error::NoTime { path: path.to_path_buf() })
+}
+
+/// What ring clean-up did to one feature.
+#[derive(Default)]
+struct RingFixes {
+    unclosed: usize,
+    repeated: usize,
+    degenerate: usize,
+}
+
+impl RingFixes {
+    fn any(&self) -> bool {
+        self.unclosed + self.repeated + self.degenerate > 0
+    }
+
+    fn warn(&self, warnings: &mut Vec<Warning>, feature: usize, kind: WarningKind, detail: &str) {
+        warnings.push(Warning { feature, kind, detail: detail.to_string() });
+    }
+
+    fn report(&self, warnings: &mut Vec<Warning>, feature: usize) {
+        for (count, kind, what) in [
+            (self.unclosed, WarningKind::UnclosedRing, "unclosed rings closed"),
+            (self.repeated, WarningKind::RepeatedPoints, "repeated points removed"),
+            (self.degenerate, WarningKind::DegenerateRing, "rings with fewer than three distinct points dropped"),
+        ] {
+            if count > 0 {
+                self.warn(warnings, feature, kind, &format!("{count} {what}"));
+            }
+        }
+    }
+}
+
+/// Appends the polygons of a geometry to `out`. Returns whether the geometry is polygonal
+/// (a Polygon, a MultiPolygon or a collection holding one); points and lines are not.
+fn collect_polygons(geometry: &RawGeometry, out: &mut Vec<Polygon<f64>>, fixes: &mut RingFixes) -> Result<bool, String> {
+    match geometry.kind.as_str() {
+        "Polygon" => {
+            let rings = coordinate_list(geometry, "Polygon")?;
+            out.extend(polygon_from(rings, fixes)?);
+            Ok(true)
+        }
+        "MultiPolygon" => {
+            for polygon in coordinate_list(geometry, "MultiPolygon")? {
+                let Coords::List(rings) = polygon else {
+                    return Err("MultiPolygon: a polygon is not an array of rings".into());
+                };
+                out.extend(polygon_from(rings, fixes)?);
+            }
+            Ok(true)
+        }
+        "GeometryCollection" => {
+            let mut polygonal = false;
+            for member in geometry.geometries.iter().flatten() {
+                polygonal |= collect_polygons(member, out, fixes)?;
+            }
+            Ok(polygonal || geometry.geometries.as_ref().is_some_and(Vec::is_empty))
+        }
+        "Point" | "MultiPoint" | "LineString" | "MultiLineString" => Ok(false),
+        other => Err(format!("unknown geometry type `{other}`")),
+    }
+}
+
+fn coordinate_list<'g>(geometry: &'g RawGeometry, kind: &str) -> Result<&'g [Coords], String> {
+    match &geometry.coordinates {
+        Some(Coords::List(items)) => Ok(items),
+        Some(_) => Err(format!("{kind}: `coordinates` is not an array of arrays")),
+        None => Err(format!("{kind} without `coordinates`")),
+    }
+}
+
+/// A polygon from rings of positions, rings cleaned; `None` when the shell is degenerate.
+fn polygon_from(rings: &[Coords], fixes: &mut RingFixes) -> Result<Option<Polygon<f64>>, String> {
+    let mut cleaned = Vec::with_capacity(rings.len());
+    for (i, ring) in rings.iter().enumerate() {
+        match clean_ring(ring, fixes)? {
+            Some(r) => cleaned.push(r),
+            None if i == 0 => return Ok(None),
+            None => {}
+        }
+    }
+    let mut cleaned = cleaned.into_iter();
+    Ok(cleaned.next().map(|shell| Polygon::new(shell, cleaned.collect())))
+}
+
+/// Checks and cleans one ring: coordinates in range, repeated points removed, closed.
+fn clean_ring(ring: &Coords, fixes: &mut RingFixes) -> Result<Option<LineString<f64>>, String> {
+    let Coords::List(positions) = ring else {
+        return Err("a ring is not an array of positions".into());
+    };
+    let mut coords: Vec<Coord<f64>> = Vec::with_capacity(positions.len() + 1);
+    for position in positions {
+        let Coords::Position(x, y) = *position else {
+            return Err("a ring holds something other than [longitude, latitude] positions".into());
+        };
+        check_position(x, y)?;
+        let c = Coord { x, y };
+        if coords.last() == Some(&c) {
+            fixes.repeated += 1;
+        } else {
+            coords.push(c);
+        }
+    }
+    if coords.len() > 1 && coords.first() != coords.last() {
+        fixes.unclosed += 1;
+        coords.push(coords[0]);
+    }
+    if coords.len() < 4 {
+        fixes.degenerate += 1;
+        return Ok(None);
+    }
+    Ok(Some(LineString::new(coords)))
+}
+
+/// Refuses positions that are not longitude/latitude in degrees, with a hint at the cause.
+pub(crate) fn check_position(x: f64, y: f64) -> Result<(), String> {
+    if !x.is_finite() || !y.is_finite() {
+        return Err(format!("coordinate [{x}, {y}] is not a finite number"));
+    }
+    if (-180.0..=180.0).contains(&x) && (-90.0..=90.0).contains(&y) {
+        return Ok(());
+    }
+    let hint = if x.abs() > 1000.0 || y.abs() > 1000.0 {
+        " (it looks projected, e.g. Web Mercator metres: reproject to WGS84 longitude/latitude)"
+    } else if (-90.0..=90.0).contains(&x) && (-180.0..=180.0).contains(&y) {
+        " (latitude and longitude look swapped: GeoJSON is [longitude, latitude])"
+    } else {
+        ""
+    };
+    Err(format!("coordinate [{x}, {y}] is outside longitude -180..180, latitude -90..90{hint}"))
+}
+
+/// The polygons of a region's geometry, rings cleaned (problems are not reported: region
+/// files are repaired silently, as they are the user's own reference shapes).
+pub(crate) fn region_polygons(geometry: &RawGeometry, out: &mut Vec<Polygon<f64>>) -> Result<bool, String> {
+    collect_polygons(geometry, out, &mut RingFixes::default())
+}

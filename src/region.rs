@@ -1,0 +1,109 @@
+//! Regions and areas of interest: where areas are measured.
+
+use crate::area::AreaKm2;
+use crate::error::{Error, Result};
+use crate::geojson::property_text;
+use crate::layer::Dissolve;
+use crate::read::{document_features, parse_document, read_bytes, file_name, snapshot_files};
+use geo::{BoundingRect, MultiPolygon, Polygon, Rect};
+use std::path::{Path, PathBuf};
+
+/// A named area: an oblast, a town, a country.
+#[derive(Debug, Clone)]
+pub struct Region {
+    /// Its name, as printed in reports.
+    pub name: String,
+    /// Its repaired, dissolved geometry.
+    pub geometry: MultiPolygon<f64>,
+    /// Its geodesic area in km².
+    pub area_km2: f64,
+    /// Its bounding box (`None` only for an empty region).
+    pub bbox: Option<Rect<f64>>,
+}
+
+impl Region {
+    /// A region from any polygons (repaired and dissolved).
+    ///
+    /// ```
+    /// use frontline::Region;
+    /// use geo::polygon;
+    /// let cell = polygon![(x: 37., y: 48.), (x: 38., y: 48.), (x: 38., y: 49.), (x: 37., y: 49.)];
+    /// let region = Region::new("cell", vec![cell]);
+    /// assert!((region.area_km2 - 8217.59).abs() < 0.01);
+    /// ```
+    pub fn new(name: impl Into<String>, polygons: Vec<Polygon<f64>>) -> Region {
+        let geometry = polygons.as_slice().dissolve();
+        let area_km2 = geometry.area_km2();
+        let bbox = geometry.bounding_rect();
+        Region { name: name.into(), geometry, area_km2, bbox }
+    }
+}
+
+/// Reads the regions of one or more files or directories.
+///
+/// Every feature with a polygonal geometry is one region named by its `name_field` property,
+/// else by the file stem (with `#N` appended when the file holds several features). A bare
+/// geometry is one region named by the file stem.
+pub fn read_regions(inputs: &[PathBuf], name_field: &str) -> Result<Vec<Region>> {
+    let mut regions: Vec<Region> = Vec::new();
+    for path in snapshot_files(inputs)? {
+        regions.extend(read_region_file(&path, name_field)?);
+    }
+    let mut names = std::collections::HashSet::new();
+    for region in &regions {
+        if !names.insert(region.name.as_str()) {
+            return Err(Error::Usage(format!("two regions are named `{}`: choose another --name-field", region.name)));
+        }
+        if region.name == "total" {
+            return Err(Error::Usage("a region is named `total`, the name of the whole-area row".into()));
+        }
+    }
+    Ok(regions)
+}
+
+/// Reads every polygon of one file as a single area of interest (the `--clip` option).
+pub fn read_area_of_interest(path: &Path) -> Result<Region> {
+    let parts = read_region_file(path, "\u{0}")?;
+    let polygons: Vec<Polygon<f64>> = parts.into_iter().flat_map(|r| r.geometry.0).collect();
+    Ok(Region::new(stem(path), polygons))
+}
+
+fn stem(path: &Path) -> String {
+    let name = file_name(path);
+    name.split('.').next().unwrap_or(&name).to_string()
+}
+
+fn read_region_file(path: &Path, name_field: &str) -> Result<Vec<Region>> {
+    let bytes = read_bytes(path)?;
+    let doc = parse_document(path, &bytes)?;
+    let mut features = document_features(path, &doc)?;
+    let bare;
+    if features.is_empty() && doc.coordinates.is_some() {
+        bare = crate::geojson::RawGeometry {
+            kind: doc.kind.as_deref().unwrap_or_default().to_string(),
+            coordinates: doc.coordinates.clone(),
+            geometries: None,
+        };
+        features.push((Some(&bare), None));
+    }
+    let several = features.len() > 1;
+    let mut regions = Vec::new();
+    for (index, (geometry, properties)) in features.into_iter().enumerate() {
+        let Some(geometry) = geometry else { continue };
+        let mut polygons = Vec::new();
+        let polygonal = crate::read::region_polygons(geometry, &mut polygons)
+            .map_err(|message| Error::feature(path, index, message))?;
+        if !polygonal || polygons.is_empty() {
+            continue;
+        }
+        let name = properties
+            .and_then(|p| p.get(name_field))
+            .and_then(|v| property_text(v))
+            .unwrap_or_else(|| if several { format!("{}#{index}", stem(path)) } else { stem(path) });
+        regions.push(Region::new(name, polygons));
+    }
+    if regions.is_empty() {
+        return Err(Error::format(path, "no polygon in this file to use as a region"));
+    }
+    Ok(regions)
+}

@@ -1,0 +1,52 @@
+//! The hand-made sample in examples/data, whose answers follow from its construction.
+
+use frontline::read::snapshot_files;
+use frontline::region::{read_area_of_interest, read_regions};
+use frontline::{Analysis, AreaKm2};
+use std::path::PathBuf;
+
+fn sample() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/data")
+}
+
+#[test]
+fn the_sample_measures_what_it_was_drawn_to_be() {
+    let dir = sample();
+    let analysis = Analysis::new()
+        .with_clip(read_area_of_interest(&dir.join("aoi.geojson")).unwrap())
+        .with_regions(read_regions(&[dir.join("towns.geojson")], "name").unwrap());
+    let files = snapshot_files(&[dir.join("snapshots")]).unwrap();
+    let areas = analysis.areas(&files).unwrap();
+    // The area of interest is the 1° cell 37-38°E, 48-49°N: 8217.59 km² (GeographicLib).
+    let cell = areas[0].rows[0].region_km2.unwrap();
+    assert!((cell - 8217.59).abs() < 0.01, "{cell}");
+    // The occupied polygon runs from the front to 38.2°E and is clipped at 38°E; the
+    // contested strip starts 0.05° west of the front and its overlap with the occupied area
+    // counts as occupied. Longitude bands of one cell are proportional to their width up to
+    // the bowing of the geodesic edges (about 1e-5 here).
+    for (snapshot, front, grey_west) in [(0, 37.50, 37.45), (1, 37.45, 37.40), (2, 37.40, 37.35)] {
+        let total = &areas[snapshot].rows[0];
+        assert!((total.occupied_km2 / cell - (38.0 - front)).abs() < 1e-4, "{total:?}");
+        assert!((total.contested_km2 / cell - (front - grey_west)).abs() < 1e-4, "{total:?}");
+        // the liberated patch: 36.8-37.2°E clipped at 37°E, 48.6-49°N
+        let patch = geo::Rect::new(geo::coord! { x: 37.0, y: 48.6 }, geo::coord! { x: 37.2, y: 49.0 }).area_km2();
+        // (pyproj's Geod gives 653.5711844 km² for the patch; a vertex the clip leaves on an
+        // edge moves a geodesic area by square metres)
+        assert!((patch - 653.5711844).abs() < 1e-6);
+        assert!((total.liberated_km2 - patch).abs() < 1e-8 * patch, "{total:?}");
+        // Easttown (3 km around 37.8°E) is wholly occupied in every snapshot.
+        let east = &areas[snapshot].rows[2];
+        assert_eq!(east.region, "Easttown");
+        // (boolean operations snap to a fixed-point grid: a wholly covered region keeps its
+        // area to about 1e-8)
+        assert!((east.occupied_share.unwrap() - 1.0).abs() < 1e-6, "{east:?}");
+    }
+    // Westtown (4 km around 37.42°E, 48.5°N) sits west of the grey zone in the first week,
+    // and is wholly occupied or contested by the third.
+    let west = |s: usize| areas[s].rows[1].clone();
+    assert_eq!(west(0).occupied_km2, 0.0);
+    assert!(west(2).held_km2.unwrap() < 1e-6);
+    // a 4 km disc of 64 vertices: 64/2·r²·sin(2π/64) = 50.19 km² on a plane
+    let disc = 32.0 * 16.0 * (2.0 * std::f64::consts::PI / 64.0).sin();
+    assert!((west(0).region_km2.unwrap() - disc).abs() < 0.5, "{:?}", west(0));
+}
