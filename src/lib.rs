@@ -49,6 +49,7 @@ pub mod read;
 pub mod region;
 mod status;
 pub mod time;
+pub mod validity;
 
 pub use analysis::Analysis;
 pub use area::AreaKm2;

@@ -10,7 +10,7 @@ use crate::geojson::{property_text, split_feature_error, Coords, RawDocument, Ra
 use crate::time::{parse_time, rfc3339, time_from_file_name};
 use crate::PerStatus;
 use chrono::{DateTime, Utc};
-use geo::{Coord, LineString, Polygon, Validation};
+use geo::{Coord, LineString, Polygon};
 use serde::Serialize;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -262,7 +262,7 @@ pub fn parse_snapshot(path: &Path, bytes: &[u8], options: &ReadOptions) -> Resul
         let lookup = |key: &str| properties.and_then(|p| p.get(key)).and_then(|v| property_text(v));
         match options.classifier.classify(lookup) {
             Ok(status) => {
-                let invalid = found.iter().filter(|p| !p.is_valid()).count();
+                let invalid = found.iter().filter(|p| crate::validity::needs_repair(p)).count();
                 if invalid > 0 {
                     fixes.warn(&mut report.warnings, index, WarningKind::InvalidTopology, &format!("{invalid} of {} polygons self-intersect or have holes outside their shell", found.len()));
                 }

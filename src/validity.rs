@@ -1,0 +1,127 @@
+//! A fast test of polygon validity, to report the polygons that need repair.
+//!
+//! `geo`'s `Validation` compares every pair of segments of a ring; over the whole archive
+//! that is most of the reading time. Sweep-and-prune (segments sorted by their western end,
+//! only those whose x-ranges overlap compared) finds the same crossings in about n log n.
+
+use geo::coordinate_position::{CoordPos, CoordinatePosition};
+use geo::{Coord, Line, LineString, Polygon};
+use geo::line_intersection::{line_intersection, LineIntersection};
+
+/// Whether a polygon needs repair (is not valid in the OGC sense): rings that cross
+/// themselves or each other, that touch themselves or share a stretch of boundary, or holes
+/// that are not inside their shell. A hole may touch its shell or another hole at a point.
+///
+/// ```
+/// use frontline::validity::needs_repair;
+/// use geo::polygon;
+/// let square = polygon![(x: 0., y: 0.), (x: 1., y: 0.), (x: 1., y: 1.), (x: 0., y: 1.)];
+/// let bowtie = polygon![(x: 0., y: 0.), (x: 1., y: 1.), (x: 1., y: 0.), (x: 0., y: 1.)];
+/// assert!(!needs_repair(&square));
+/// assert!(needs_repair(&bowtie));
+/// ```
+pub fn needs_repair(polygon: &Polygon<f64>) -> bool {
+    let shell = polygon.exterior();
+    let shell_only = Polygon::new(shell.clone(), vec![]);
+    let outside = |hole: &LineString<f64>| {
+        hole.0
+            .iter()
+            .map(|c| shell_only.coordinate_position(c))
+            .find(|p| *p != CoordPos::OnBoundary)
+            .is_some_and(|p| p == CoordPos::Outside)
+    };
+    if polygon.interiors().iter().any(outside) {
+        return true;
+    }
+    rings_cross(std::iter::once(shell).chain(polygon.interiors()))
+}
+
+struct Segment {
+    line: Line<f64>,
+    min_x: f64,
+    max_x: f64,
+    ring: usize,
+    index: usize,
+    ring_segments: usize,
+}
+
+fn rings_cross<'a>(rings: impl Iterator<Item = &'a LineString<f64>>) -> bool {
+    let mut segments = Vec::new();
+    for (ring, line_string) in rings.enumerate() {
+        let count = line_string.0.len().saturating_sub(1);
+        for (index, line) in line_string.lines().enumerate() {
+            let (a, b) = (line.start.x, line.end.x);
+            segments.push(Segment { line, min_x: a.min(b), max_x: a.max(b), ring, index, ring_segments: count });
+        }
+    }
+    segments.sort_by(|a, b| a.min_x.total_cmp(&b.min_x));
+    let mut active: Vec<usize> = Vec::new();
+    for i in 0..segments.len() {
+        let s = &segments[i];
+        active.retain(|&j| segments[j].max_x >= s.min_x);
+        for &j in &active {
+            if conflict(s, &segments[j]) {
+                return true;
+            }
+        }
+        active.push(i);
+    }
+    false
+}
+
+/// Two segments meet somewhere other than the vertex that joins neighbours of one ring.
+fn conflict(a: &Segment, b: &Segment) -> bool {
+    let (ay0, ay1) = minmax(a.line.start.y, a.line.end.y);
+    let (by0, by1) = minmax(b.line.start.y, b.line.end.y);
+    if ay1 < by0 || by1 < ay0 {
+        return false;
+    }
+    let Some(meeting) = line_intersection(a.line, b.line) else {
+        return false;
+    };
+    let neighbours = a.ring == b.ring
+        && (a.index.abs_diff(b.index) == 1 || a.index.abs_diff(b.index) + 1 == a.ring_segments);
+    match meeting {
+        LineIntersection::Collinear { .. } => true,
+        LineIntersection::SinglePoint { intersection, .. } if a.ring == b.ring => {
+            !(neighbours && shared_vertex(a, b) == Some(intersection))
+        }
+        LineIntersection::SinglePoint { is_proper, .. } => is_proper,
+    }
+}
+
+fn shared_vertex(a: &Segment, b: &Segment) -> Option<Coord<f64>> {
+    [a.line.start, a.line.end].into_iter().find(|p| *p == b.line.start || *p == b.line.end)
+}
+
+fn minmax(a: f64, b: f64) -> (f64, f64) {
+    if a < b { (a, b) } else { (b, a) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::{polygon, Validation};
+
+    #[test]
+    fn agrees_with_geo_validation_on_typical_defects() {
+        let square = polygon![(x: 0., y: 0.), (x: 4., y: 0.), (x: 4., y: 4.), (x: 0., y: 4.)];
+        let hole_inside = LineString::from(vec![(1., 1.), (2., 1.), (2., 2.), (1., 2.), (1., 1.)]);
+        let hole_outside = LineString::from(vec![(5., 1.), (6., 1.), (6., 2.), (5., 2.), (5., 1.)]);
+        let hole_crossing = LineString::from(vec![(3., 1.), (5., 1.), (5., 2.), (3., 2.), (3., 1.)]);
+        let spike = polygon![(x: 0., y: 0.), (x: 4., y: 0.), (x: 4., y: 4.), (x: 2., y: 0.), (x: 0., y: 4.)];
+        let hole_touching = LineString::from(vec![(0., 1.), (2., 1.), (2., 2.), (0., 1.)]);
+        let cases = [
+            square.clone(),
+            Polygon::new(square.exterior().clone(), vec![hole_inside]),
+            Polygon::new(square.exterior().clone(), vec![hole_outside]),
+            Polygon::new(square.exterior().clone(), vec![hole_crossing]),
+            spike,
+            polygon![(x: 0., y: 0.), (x: 2., y: 2.), (x: 2., y: 0.), (x: 0., y: 2.)],
+            Polygon::new(square.exterior().clone(), vec![hole_touching]),
+        ];
+        for p in cases {
+            assert_eq!(needs_repair(&p), !p.is_valid(), "{p:?}");
+        }
+    }
+}
