@@ -163,11 +163,19 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
 /// Parses GeoJSON text, turning serde's messages into errors naming the file and feature.
 pub(crate) fn parse_document<'a>(path: &Path, bytes: &'a [u8]) -> Result<RawDocument<'a>> {
     serde_json::from_slice::<RawDocument>(bytes).map_err(|e| {
-        let message = e.to_string();
-        match split_feature_error(&message) {
-            Some((index, detail)) => Error::feature(path, index, strip_position(&detail)),
-            None if e.is_eof() => Error::format(path, format!("invalid JSON, the file ends early: {e}")),
-            None => Error::format(path, format!("invalid JSON: {e}")),
+        // Errors inside a feature arrive wrapped (to carry the index), which hides whether
+        // the JSON itself is broken: a second, plain pass tells.
+        let syntax = serde_json::from_slice::<serde::de::IgnoredAny>(bytes).err();
+        let what = match &syntax {
+            Some(s) if s.is_eof() => format!("invalid JSON, the file ends early: {s}"),
+            Some(s) => format!("invalid JSON: {s}"),
+            None => String::new(),
+        };
+        match (split_feature_error(&e.to_string()), what.is_empty()) {
+            (Some((index, detail)), true) => Error::feature(path, index, strip_position(&detail)),
+            (Some((index, _)), false) => Error::feature(path, index, what),
+            (None, true) => Error::format(path, format!("not GeoJSON: {e}")),
+            (None, false) => Error::format(path, what),
         }
     })
 }

@@ -1,0 +1,129 @@
+//! Bad input through the binary: a one-line error naming the file (and the feature), exit
+//! status 2, never a panic, and no output file left behind.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const GOOD_FEATURE: &str = r#"{"type":"Feature","properties":{"name":"Окуповано"},"geometry":{"type":"Polygon","coordinates":[[[37,48],[37.1,48],[37.1,48.1],[37,48.1],[37,48]]]}}"#;
+
+fn collection(features: &[&str]) -> String {
+    format!(r#"{{"type":"FeatureCollection","features":[{}]}}"#, features.join(","))
+}
+
+fn polygon_feature(coordinates: &str) -> String {
+    format!(r#"{{"type":"Feature","properties":{{"name":"Окуповано"}},"geometry":{{"type":"Polygon","coordinates":{coordinates}}}}}"#)
+}
+
+fn gzip(text: &str) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(text.as_bytes()).unwrap();
+    encoder.finish().unwrap()
+}
+
+struct Outcome {
+    code: Option<i32>,
+    stderr: String,
+}
+
+fn run(args: &[&str]) -> Outcome {
+    let output = Command::new(env!("CARGO_BIN_EXE_frontline")).args(args).output().unwrap();
+    Outcome { code: output.status.code(), stderr: String::from_utf8_lossy(&output.stderr).into_owned() }
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+/// Each case: a file name, its bytes, and what the one-line message must contain.
+fn cases() -> Vec<(&'static str, Vec<u8>, Vec<&'static str>)> {
+    let truncated = {
+        let full = gzip(&collection(&[GOOD_FEATURE, GOOD_FEATURE]));
+        full[..full.len() / 2].to_vec()
+    };
+    vec![
+        ("1700000000.geojson", b"{\"type\": \"FeatureCollection\", \"features\": [".to_vec(), vec!["1700000000.geojson", "invalid JSON", "ends early"]),
+        ("1700000001.geojson", b"this is not json".to_vec(), vec!["1700000001.geojson", "invalid JSON"]),
+        ("1700000002.geojson.gz", truncated, vec!["1700000002.geojson.gz", "gzip"]),
+        ("1700000003.geojson", collection(&[GOOD_FEATURE, &polygon_feature("[[[37,48],[NaN,48],[37.1,48.1],[37,48]]]")]).into_bytes(), vec!["1700000003.geojson", "feature 1"]),
+        ("1700000004.geojson", collection(&[&polygon_feature(r#"[[[37,48],["NaN",48],[37.1,48.1],[37,48]]]"#)]).into_bytes(), vec!["1700000004.geojson", "feature 0"]),
+        ("1700000005.geojson", collection(&[GOOD_FEATURE, GOOD_FEATURE, &polygon_feature("[[[37,48],[37.1,137],[37.1,48.1],[37,48]]]")]).into_bytes(), vec!["1700000005.geojson", "feature 2", "137", "latitude"]),
+        ("1700000006.geojson", collection(&[&polygon_feature("[[[48,37],[48,37.1],[48.1,37.1],[48.1,137],[48,37]]]")]).into_bytes(), vec!["feature 0", "swapped"]),
+        ("1700000007.geojson", collection(&[&polygon_feature("[[[4118821,6106854],[4130000,6106854],[4130000,6120000],[4118821,6106854]]]")]).into_bytes(), vec!["feature 0", "projected"]),
+        ("1700000008.geojson", collection(&[&polygon_feature("[[[37,48],[1e400,48],[37.1,48.1],[37,48]]]")]).into_bytes(), vec!["1700000008.geojson", "feature 0"]),
+        ("1700000009.geojson", br#"{"type":"Topology","objects":{}}"#.to_vec(), vec!["1700000009.geojson", "Topology"]),
+        ("1700000010.geojson", collection(&[GOOD_FEATURE, r#"{"type":"Feature","properties":{},"geometry":{"type":"Circle","coordinates":[37,48]}}"#]).into_bytes(), vec!["feature 1", "Circle"]),
+        ("1700000011.geojson", collection(&[r#"{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[37,48],[38,48]]}}"#]).into_bytes(), vec!["feature 0", "ring"]),
+        ("no-time-here.geojson", collection(&[GOOD_FEATURE]).into_bytes(), vec!["no-time-here.geojson", "no snapshot time"]),
+        ("1700000012.geojson", br#"{"features": []}"#.to_vec(), vec!["1700000012.geojson", "type"]),
+    ]
+}
+
+#[test]
+fn every_bad_input_is_one_line_naming_the_file_and_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, bytes, expected) in cases() {
+        let path = write(dir.path(), name, &bytes);
+        for command in ["scan", "areas"] {
+            let out_file = dir.path().join("out.json");
+            let outcome = run(&[command, path.to_str().unwrap(), "-o", out_file.to_str().unwrap()]);
+            let message = outcome.stderr.trim_end();
+            assert_eq!(outcome.code, Some(2), "{command} {name}: {message}");
+            assert_eq!(message.lines().count(), 1, "{command} {name}: {message}");
+            assert!(message.starts_with("frontline: "), "{message}");
+            assert!(!message.contains("panicked"), "{message}");
+            for part in &expected {
+                assert!(message.contains(part), "{command} {name}: `{message}` lacks `{part}`");
+            }
+            assert!(!out_file.exists(), "{command} {name} left an output behind");
+        }
+        std::fs::remove_file(&path).unwrap();
+    }
+}
+
+#[test]
+fn a_missing_file_and_two_snapshots_of_one_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("1700000000.geojson");
+    let outcome = run(&["areas", missing.to_str().unwrap()]);
+    assert_eq!(outcome.code, Some(2));
+    assert!(outcome.stderr.contains("1700000000.geojson") && outcome.stderr.trim_end().lines().count() == 1, "{}", outcome.stderr);
+
+    let a = write(dir.path(), "map-2024-11-05.geojson", collection(&[GOOD_FEATURE]).as_bytes());
+    let b = write(dir.path(), "export_20241105.json", collection(&[GOOD_FEATURE]).as_bytes());
+    let outcome = run(&["areas", a.to_str().unwrap(), b.to_str().unwrap()]);
+    assert_eq!(outcome.code, Some(2));
+    assert!(outcome.stderr.contains("same time 2024-11-05T00:00:00Z"), "{}", outcome.stderr);
+}
+
+#[test]
+fn bad_arguments_exit_2_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = write(dir.path(), "1700000000.geojson", collection(&[GOOD_FEATURE]).as_bytes());
+    for args in [
+        vec!["areas", "--classify", "everything", good.to_str().unwrap()],
+        vec!["areas", "--map", "a=occupied", good.to_str().unwrap()],
+        vec!["areas", "--classify", "all:nobody", good.to_str().unwrap()],
+        vec!["areas", "--format", "xml", good.to_str().unwrap()],
+        vec!["areas", "--clip", "/nonexistent/aoi.geojson", good.to_str().unwrap()],
+    ] {
+        let outcome = run(&args);
+        assert_eq!(outcome.code, Some(2), "{args:?}: {}", outcome.stderr);
+        assert!(!outcome.stderr.contains("panicked"));
+    }
+}
+
+#[test]
+fn warnings_become_errors_in_strict_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let unknown = r#"{"type":"Feature","properties":{"name":"Багатокутник 47"},"geometry":{"type":"Polygon","coordinates":[[[37,48],[37.1,48],[37.1,48.1],[37,48]]]}}"#;
+    let file = write(dir.path(), "1700000000.geojson", collection(&[GOOD_FEATURE, unknown]).as_bytes());
+    let lenient = run(&["scan", file.to_str().unwrap()]);
+    assert_eq!(lenient.code, Some(0));
+    assert!(lenient.stderr.contains("unclassified"), "{}", lenient.stderr);
+    let strict = run(&["areas", "--strict", file.to_str().unwrap()]);
+    assert_eq!(strict.code, Some(2));
+    assert!(strict.stderr.contains("feature 1") && strict.stderr.contains("strict"), "{}", strict.stderr);
+}
