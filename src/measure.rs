@@ -83,7 +83,17 @@ pub fn clip_layer(layer: &MultiPolygon<f64>, region: &Region) -> MultiPolygon<f6
     if !layer_box.intersects(&region_box) {
         return MultiPolygon::new(Vec::new());
     }
-    clip_to(layer, &region.geometry)
+    // Only the parts of the layer that can meet the region go through the boolean operation.
+    let near: Vec<_> = layer
+        .0
+        .iter()
+        .filter(|p| p.bounding_rect().is_some_and(|b| b.intersects(&region_box)))
+        .cloned()
+        .collect();
+    if near.is_empty() {
+        return MultiPolygon::new(Vec::new());
+    }
+    clip_to(&MultiPolygon::new(near), &region.geometry)
 }
 
 /// Areas of every status in every region, by whole-layer boolean operations.
