@@ -1,7 +1,9 @@
 //! The whole job: snapshots in, areas out, on every core.
 
 use crate::error::{Error, Result};
-use crate::layer::Layers;
+use crate::grid::Grid;
+use crate::index::{measure_indexed, RegionIndex, Timeline};
+use crate::layer::{EdgeSplit, Layers};
 use crate::measure::{measure_plain, AreaRow, SnapshotAreas};
 use crate::read::{parse_snapshot, read_snapshot, ReadOptions, ScanReport, Snapshot};
 use crate::region::Region;
@@ -26,6 +28,34 @@ pub struct Analysis {
     pub clip: Option<Region>,
     /// The regions measured in every snapshot.
     pub regions: Vec<Region>,
+    /// How areas are computed.
+    pub engine: Engine,
+    /// The grid of the indexed engine.
+    pub grid: Grid,
+    /// How long edges are treated.
+    pub edges: EdgeSplit,
+}
+
+/// How areas are computed: both give the same figures, to rounding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Engine {
+    /// Layers cut into grid cells; regions add whole cells and clip only the cells their
+    /// boundary crosses; cells unchanged since the previous snapshot are reused.
+    #[default]
+    Indexed,
+    /// Whole-layer boolean operations for every region: the reference.
+    Plain,
+}
+
+impl std::str::FromStr for Engine {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "indexed" => Ok(Engine::Indexed),
+            "plain" => Ok(Engine::Plain),
+            other => Err(format!("unknown engine `{other}` (expected indexed or plain)")),
+        }
+    }
 }
 
 impl Analysis {
@@ -46,6 +76,18 @@ impl Analysis {
         self
     }
 
+    /// Chooses how long edges are treated.
+    pub fn with_edges(mut self, edges: EdgeSplit) -> Analysis {
+        self.edges = edges;
+        self
+    }
+
+    /// Chooses the engine.
+    pub fn with_engine(mut self, engine: Engine) -> Analysis {
+        self.engine = engine;
+        self
+    }
+
     /// Sets the regions to measure.
     pub fn with_regions(mut self, regions: Vec<Region>) -> Analysis {
         self.regions = regions;
@@ -54,7 +96,7 @@ impl Analysis {
 
     /// The disjoint, clipped status layers of a snapshot.
     pub fn layers(&self, snapshot: &Snapshot) -> Layers {
-        Layers::build(&snapshot.polygons, self.clip.as_ref().map(|c| &c.geometry))
+        Layers::build_with(&snapshot.polygons, self.clip.as_ref().map(|c| &c.geometry), self.edges)
     }
 
     /// The area rows of one snapshot: `total`, then every region.
@@ -84,12 +126,35 @@ impl Analysis {
     }
 
     /// The areas of many snapshot files, in time order, measured in parallel.
+    ///
+    /// With the indexed engine the files are split into one run of consecutive files per
+    /// core, and each run carries its cells from one snapshot to the next.
     pub fn areas(&self, files: &[PathBuf]) -> Result<Vec<SnapshotAreas>> {
-        in_time_order(files, |path| {
-            let snapshot = read_snapshot(path, &self.read)?;
-            let areas = self.measure(&snapshot, &self.layers(&snapshot));
-            Ok((snapshot.time, areas))
-        })
+        match self.engine {
+            Engine::Plain => in_time_order(files, |path| {
+                let snapshot = read_snapshot(path, &self.read)?;
+                let areas = self.measure(&snapshot, &self.layers(&snapshot));
+                Ok((snapshot.time, areas))
+            }),
+            Engine::Indexed => {
+                let index = self.region_index();
+                in_time_order_by_runs(files, |run| {
+                    let mut timeline = Timeline::new();
+                    run.iter()
+                        .map(|path| {
+                            let snapshot = read_snapshot(path, &self.read)?;
+                            let areas = measure_indexed(&index, &mut timeline, &snapshot, self.clip.as_ref(), &self.regions);
+                            Ok((snapshot.time, areas))
+                        })
+                        .collect()
+                })
+            }
+        }
+    }
+
+    /// The regions and the area of interest cut into the cells of the grid.
+    pub fn region_index(&self) -> RegionIndex {
+        RegionIndex::new(self.grid, self.clip.as_ref(), &self.regions).with_edges(self.edges)
     }
 
     /// Reads and classifies many snapshot files without measuring: `frontline scan`.
@@ -108,6 +173,26 @@ pub(crate) fn in_time_order<T: Send>(
     job: impl Fn(&Path) -> Result<(DateTime<Utc>, T)> + Sync,
 ) -> Result<Vec<T>> {
     let results: Vec<Result<(DateTime<Utc>, T)>> = files.par_iter().map(|f| job(f)).collect();
+    sort_by_time(files, results)
+}
+
+/// Like [`in_time_order`], with the files split into one run of consecutive files per
+/// thread; `job` handles a whole run in order and returns one result per file.
+pub(crate) fn in_time_order_by_runs<T: Send>(
+    files: &[PathBuf],
+    job: impl Fn(&[PathBuf]) -> Vec<Result<(DateTime<Utc>, T)>> + Sync,
+) -> Result<Vec<T>> {
+    let runs = rayon::current_num_threads().max(1);
+    let size = files.len().div_ceil(runs).max(1);
+    let mut results: Vec<Result<(DateTime<Utc>, T)>> = Vec::with_capacity(files.len());
+    let per_run: Vec<Vec<Result<(DateTime<Utc>, T)>>> = files.par_chunks(size).map(|run| job(run)).collect();
+    for outcome in per_run {
+        results.extend(outcome);
+    }
+    sort_by_time(files, results)
+}
+
+fn sort_by_time<T>(files: &[PathBuf], results: Vec<Result<(DateTime<Utc>, T)>>) -> Result<Vec<T>> {
     let mut timed = Vec::with_capacity(results.len());
     for (path, result) in files.iter().zip(results) {
         let (time, value) = result?;

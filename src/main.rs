@@ -4,6 +4,8 @@ use clap::{Args, Parser, Subcommand};
 use frontline::output::{write_file_atomically, write_records, Format};
 use frontline::read::{snapshot_files, ReadOptions, WarningKind};
 use frontline::region::{read_area_of_interest, read_regions};
+use frontline::analysis::Engine;
+use frontline::layer::EdgeSplit;
 use frontline::{Analysis, Classifier, Error, ScanReport};
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -105,6 +107,14 @@ struct AreasArgs {
     /// The property that names a region (else the file stem).
     #[arg(long, default_value = "name", value_name = "KEY")]
     name_field: String,
+    /// indexed (layers in grid cells, unchanged cells reused) or plain (whole-layer
+    /// boolean operations, the reference).
+    #[arg(long, default_value = "indexed")]
+    engine: Engine,
+    /// Split edges longer than this along their straight line, as the map draws them;
+    /// 0 keeps every edge as a geodesic (as pyproj measures a polygon).
+    #[arg(long, default_value_t = 1.0, value_name = "KM")]
+    max_edge_km: f64,
     #[command(flatten)]
     output: OutputArgs,
 }
@@ -145,7 +155,9 @@ fn scan(args: &ScanArgs) -> Result<(), Error> {
 }
 
 fn areas(args: &AreasArgs) -> Result<(), Error> {
-    let analysis = analysis(&args.input, args.clip.as_ref(), &args.regions, &args.name_field)?;
+    let analysis = analysis(&args.input, args.clip.as_ref(), &args.regions, &args.name_field)?
+        .with_engine(args.engine)
+        .with_edges(edge_split(args.max_edge_km)?);
     let files = snapshot_files(&args.input.snapshots)?;
     if args.input.strict {
         summarize_warnings(&analysis.scan(&files)?, true)?;
@@ -153,6 +165,14 @@ fn areas(args: &AreasArgs) -> Result<(), Error> {
     let snapshots = analysis.areas(&files)?;
     let rows: Vec<_> = snapshots.into_iter().flat_map(|s| s.rows).collect();
     args.output.write(&rows)
+}
+
+fn edge_split(max_edge_km: f64) -> Result<EdgeSplit, Error> {
+    match max_edge_km {
+        km if km == 0.0 => Ok(EdgeSplit::None),
+        km if km.is_finite() && km > 0.0 => Ok(EdgeSplit::StraightLonLat(km * 1000.0)),
+        km => Err(Error::Usage(format!("--max-edge-km {km}: expected a positive number of kilometres, or 0"))),
+    }
 }
 
 /// Prints one line per kind of warning to standard error; in strict mode the first
