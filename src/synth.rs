@@ -415,7 +415,7 @@ impl Synth {
         let towns = (0..config.towns)
             .map(|k| {
                 let y = rng.random_range(45.6..50.4);
-                let gap_km = rng.random_range(1.5..35.0);
+                let gap_km = rng.random_range(1.5..40.0);
                 let radius_km: f64 = rng.random_range(1.2..4.0);
                 let x = front_at(&ys, &front, y) - (gap_km + radius_km) / km_per_degree_lon(y);
                 let center = Coord { x: round6(x.max(31.0)), y: round6(y) };
@@ -573,7 +573,7 @@ impl Snapshots {
         Sector {
             center,
             half: (half_km / self.spacing_km).max(2.0),
-            rate_km: self.rng.random_range(0.05..0.4),
+            rate_km: self.rng.random_range(0.03..0.25),
             days_left: self.rng.random_range(14..90),
         }
     }
