@@ -12,7 +12,8 @@
 //! - [`area`]: geodesic area in km², ring by ring and orientation-proof;
 //! - [`region`]: the regions measured and the area of interest;
 //! - [`measure`]: areas per status per region;
-//! - [`analysis`]: the whole job over many snapshots, in parallel.
+//! - [`analysis`]: the whole job over many snapshots, in parallel;
+//! - [`synth`]: realistic synthetic timelines from a seed, for examples, tests and benchmarks.
 //!
 //! ```
 //! use frontline::{Analysis, Region, AreaKm2};
@@ -50,6 +51,7 @@ pub mod overlay;
 pub mod read;
 pub mod region;
 mod status;
+pub mod synth;
 pub mod time;
 pub mod validity;
 

@@ -6,6 +6,7 @@ use frontline::read::{snapshot_files, ReadOptions, WarningKind};
 use frontline::region::{read_area_of_interest, read_regions};
 use frontline::analysis::Engine;
 use frontline::layer::EdgeSplit;
+use frontline::synth::{write_timeline, SynthConfig};
 use frontline::{Analysis, Classifier, Error, ScanReport};
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -27,6 +28,34 @@ enum Command {
     Scan(ScanArgs),
     /// Area per status per region per snapshot, in km² on the WGS84 ellipsoid.
     Areas(AreasArgs),
+    /// Write a synthetic timeline (deterministic from a seed) in the DeepState export format:
+    /// DIR/snapshots/<unix seconds>.geojson, DIR/aoi.geojson, DIR/towns.geojson.
+    Synth(SynthArgs),
+}
+
+#[derive(Args)]
+struct SynthArgs {
+    /// The directory to write into (its `snapshots` folder must be empty or absent).
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// Daily snapshots to write.
+    #[arg(long, default_value_t = 365)]
+    days: u32,
+    /// Towns near the front (town-001, town-002, ...), at most 999.
+    #[arg(long, default_value_t = 20)]
+    towns: usize,
+    /// The seed: the same seed and options give byte-identical files.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Vertices of the front line per km of its north-south extent.
+    #[arg(long, default_value_t = 0.5, value_name = "X")]
+    vertices_per_km: f64,
+    /// The first day, YYYY-MM-DD.
+    #[arg(long, default_value = "2024-01-01", value_name = "YYYY-MM-DD")]
+    start: String,
+    /// Width of the grey zone along the front, in km.
+    #[arg(long, default_value_t = 3.0, value_name = "KM")]
+    grey_zone_km: f64,
 }
 
 #[derive(Args)]
@@ -124,6 +153,7 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Scan(args) => scan(args),
         Command::Areas(args) => areas(args),
+        Command::Synth(args) => synth(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -173,6 +203,30 @@ fn edge_split(max_edge_km: f64) -> Result<EdgeSplit, Error> {
         km if km.is_finite() && km > 0.0 => Ok(EdgeSplit::StraightLonLat(km * 1000.0)),
         km => Err(Error::Usage(format!("--max-edge-km {km}: expected a positive number of kilometres, or 0"))),
     }
+}
+
+fn synth(args: &SynthArgs) -> Result<(), Error> {
+    let start = chrono::NaiveDate::parse_from_str(&args.start, "%Y-%m-%d")
+        .map_err(|e| Error::Usage(format!("--start `{}`: {e} (expected YYYY-MM-DD)", args.start)))?;
+    let config = SynthConfig::new()
+        .days(args.days)
+        .towns(args.towns)
+        .seed(args.seed)
+        .vertices_per_km(args.vertices_per_km)
+        .start(start)
+        .grey_zone_km(args.grey_zone_km);
+    let began = std::time::Instant::now();
+    let summary = write_timeline(&config, &args.out)?;
+    eprintln!(
+        "wrote {} snapshots to {} with {} and {} ({:.1} MB) in {:.2} s",
+        summary.snapshots,
+        summary.snapshot_dir.display(),
+        summary.aoi.display(),
+        summary.towns.display(),
+        summary.bytes as f64 / 1e6,
+        began.elapsed().as_secs_f64()
+    );
+    Ok(())
 }
 
 /// Prints one line per kind of warning to standard error; in strict mode the first
