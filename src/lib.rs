@@ -12,7 +12,9 @@
 //! - [`area`]: geodesic area in km², ring by ring and orientation-proof;
 //! - [`region`]: the regions measured and the area of interest;
 //! - [`measure`]: areas per status per region;
-//! - [`analysis`]: the whole job over many snapshots, in parallel.
+//! - [`analysis`]: the whole job over many snapshots, in parallel;
+//! - [`timeline`]: resampling snapshots to days, weeks or months;
+//! - [`change`]: gained, lost, net and transitions between two states, per region.
 //!
 //! ```
 //! use frontline::{Analysis, Region, AreaKm2};
@@ -39,6 +41,7 @@
 
 pub mod analysis;
 pub mod area;
+pub mod change;
 pub mod classify;
 pub mod error;
 mod geojson;
@@ -49,9 +52,11 @@ pub mod read;
 pub mod region;
 mod status;
 pub mod time;
+pub mod timeline;
 
 pub use analysis::Analysis;
 pub use area::AreaKm2;
+pub use change::{Change, ChangeRow};
 pub use classify::Classifier;
 pub use error::{Error, Result};
 pub use layer::Layers;
