@@ -14,6 +14,8 @@
 //! - [`measure`]: areas per status per region;
 //! - [`analysis`]: the whole job over many snapshots, in parallel;
 //! - [`synth`]: realistic synthetic timelines from a seed, for examples, tests and benchmarks.
+//! - [`timeline`]: resampling snapshots to days, weeks or months;
+//! - [`change`]: gained, lost, net and transitions between two states, per region.
 //!
 //! ```
 //! use frontline::{Analysis, Region, AreaKm2};
@@ -39,6 +41,7 @@
 
 pub mod analysis;
 pub mod area;
+pub mod change;
 pub mod classify;
 pub mod error;
 mod geojson;
@@ -54,9 +57,11 @@ mod status;
 pub mod synth;
 pub mod time;
 pub mod validity;
+pub mod timeline;
 
 pub use analysis::Analysis;
 pub use area::AreaKm2;
+pub use change::{Change, ChangeRow};
 pub use classify::Classifier;
 pub use error::{Error, Result};
 pub use layer::Layers;

@@ -1,6 +1,9 @@
 //! The `frontline` command: a thin layer over the library that parses arguments and prints.
 
 use clap::{Args, Parser, Subcommand};
+use chrono::{FixedOffset, NaiveDate};
+use frontline::change::write_feature_collection;
+use frontline::timeline::{parse_offset, Every, Resampling};
 use frontline::output::{write_file_atomically, write_records, Format};
 use frontline::read::{snapshot_files, ReadOptions, WarningKind};
 use frontline::region::{read_area_of_interest, read_regions};
@@ -28,6 +31,9 @@ enum Command {
     Scan(ScanArgs),
     /// Area per status per region per snapshot, in km² on the WGS84 ellipsoid.
     Areas(AreasArgs),
+    /// Change per period and region: area gained, lost and net per status, transitions
+    /// between held, contested and occupied, rates and cumulative change.
+    Changes(ChangesArgs),
     /// Write a synthetic timeline (deterministic from a seed) in the DeepState export format:
     /// DIR/snapshots/<unix seconds>.geojson, DIR/aoi.geojson, DIR/towns.geojson.
     Synth(SynthArgs),
@@ -148,12 +154,45 @@ struct AreasArgs {
     output: OutputArgs,
 }
 
+#[derive(Args)]
+struct ChangesArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// Clip every layer to the polygons of this GeoJSON file (the area of interest).
+    #[arg(long, value_name = "FILE")]
+    clip: Option<PathBuf>,
+    /// Regions to measure: GeoJSON files or directories of them, repeatable.
+    #[arg(long, value_name = "FILE|DIR")]
+    regions: Vec<PathBuf>,
+    /// The property that names a region (else the file stem).
+    #[arg(long, default_value = "name", value_name = "KEY")]
+    name_field: String,
+    /// Periods: snapshot (every pair of consecutive snapshots), day, week (ISO) or month.
+    #[arg(long, default_value = "snapshot")]
+    every: Every,
+    /// Period boundaries at local midnight of this fixed offset from UTC (+HH:MM).
+    #[arg(long, default_value = "+00:00", value_name = "+HH:MM", value_parser = parse_offset, allow_hyphen_values = true)]
+    tz: FixedOffset,
+    /// First date of the range (YYYY-MM-DD): periods starting earlier are left out.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    from: Option<NaiveDate>,
+    /// Last date of the range, inclusive: periods starting later are left out.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    to: Option<NaiveDate>,
+    /// Also write the gained and lost areas of every period as a GeoJSON FeatureCollection.
+    #[arg(long, value_name = "FILE.geojson")]
+    polygons: Option<PathBuf>,
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Scan(args) => scan(args),
         Command::Areas(args) => areas(args),
         Command::Synth(args) => synth(args),
+        Command::Changes(args) => changes(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -227,6 +266,32 @@ fn synth(args: &SynthArgs) -> Result<(), Error> {
         began.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+fn changes(args: &ChangesArgs) -> Result<(), Error> {
+    let analysis = analysis(&args.input, args.clip.as_ref(), &args.regions, &args.name_field)?;
+    let files = snapshot_files(&args.input.snapshots)?;
+    if args.input.strict {
+        summarize_warnings(&analysis.scan(&files)?, true)?;
+    }
+    let resampling = Resampling { every: args.every, offset: args.tz, from: args.from, to: args.to };
+    let mut rows = Vec::new();
+    let mut features = Vec::new();
+    let timeline = analysis.changes_each(&files, &resampling, |period| {
+        if args.polygons.is_some() {
+            features.extend(period.polygon_features());
+        }
+        rows.extend(period.rows);
+        Ok(())
+    })?;
+    for skipped in &timeline.skipped {
+        eprintln!("note: {skipped}");
+    }
+    if let Some(path) = &args.polygons {
+        write_file_atomically(path, |out| write_feature_collection(&features, out))
+            .map_err(|source| Error::Write { path: path.clone(), source })?;
+    }
+    args.output.write(&rows)
 }
 
 /// Prints one line per kind of warning to standard error; in strict mode the first

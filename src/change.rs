@@ -1,0 +1,657 @@
+//! Change between snapshots: gained, lost, net and transitions, per status and region.
+//!
+//! Between an earlier and a later state of the map (two [`Layers`], clipped and disjoint),
+//! for every status:
+//!
+//! - **gained** is the area in the later layer and not in the earlier one,
+//! - **lost** the area in the earlier layer and not in the later one,
+//! - **net** = gained − lost, which is the change of the status' area (up to square metres:
+//!   the pieces have vertices where the two layers' edges cross, and a vertex added on a
+//!   geodesic edge moves the area a little; the real-archive test holds the two within
+//!   1e-6 of the layer's area on every pair).
+//!
+//! **Transitions** are the areas that moved between the three states of a region: occupied,
+//! contested, and *held*, which is everything else in the region (neither occupied nor
+//! contested: liberated land, and land the map never drew). Layers are disjoint, so:
+//!
+//! | transition | area |
+//! | --- | --- |
+//! | `held_to_contested` | contested gained − occupied before |
+//! | `held_to_occupied` | occupied gained − contested before |
+//! | `contested_to_occupied` | occupied gained ∩ contested before |
+//! | `contested_to_held` | contested lost − occupied after |
+//! | `occupied_to_contested` | contested gained ∩ occupied before |
+//! | `occupied_to_held` | occupied lost − contested after |
+//!
+//! so that occupied gained = held→occupied + contested→occupied, occupied lost =
+//! occupied→contested + occupied→held, and likewise for contested. These formulas do not
+//! need the region's outline, which is what makes the `total` row meaningful without an
+//! area of interest: there, *held* is unbounded, and a transition from or to held is the
+//! part of a status' gain or loss that does not come from or go to the other status.
+//!
+//! ```
+//! use frontline::change::Change;
+//! use frontline::{layer::Layers, AreaKm2, PerStatus};
+//! use geo::polygon;
+//! // Two 0.01° cells at 50°N: the west one occupied throughout, the east one contested,
+//! // then occupied.
+//! let west = polygon![(x: 30.00, y: 50.0), (x: 30.01, y: 50.0), (x: 30.01, y: 50.01), (x: 30.00, y: 50.01)];
+//! let east = polygon![(x: 30.01, y: 50.0), (x: 30.02, y: 50.0), (x: 30.02, y: 50.01), (x: 30.01, y: 50.01)];
+//! let before = Layers::build(&PerStatus { occupied: vec![west.clone()], contested: vec![east.clone()], liberated: vec![] }, None);
+//! let after = Layers::build(&PerStatus { occupied: vec![west, east.clone()], contested: vec![], liberated: vec![] }, None);
+//! let change = Change::between(&before, &after).areas();
+//! assert!((change.gained.occupied - east.area_km2()).abs() < 1e-7);
+//! assert!((change.transitions.contested_to_occupied - east.area_km2()).abs() < 1e-7);
+//! assert!((change.net(frontline::Status::Contested) + east.area_km2()).abs() < 1e-7);
+//! assert_eq!(change.transitions.held_to_occupied, 0.0);
+//! ```
+
+use crate::analysis::in_time_order;
+use crate::error::Result;
+use crate::measure::clip_layer;
+use crate::read::{file_name, read_snapshot};
+use crate::time::{rfc3339, time_from_file_name};
+use crate::timeline::{Period, Resampling, Timeline};
+use crate::{Analysis, AreaKm2, Error, Layers, PerStatus, Region, Status};
+use chrono::{DateTime, Utc};
+use geo::orient::{Direction, Orient};
+use geo::{BooleanOps, BoundingRect, Intersects, MultiPolygon};
+use rayon::prelude::*;
+use serde::Serialize;
+use serde_json::{json, Value};
+use std::collections::{BTreeSet, HashMap};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+/// One value per transition between the three states of a region.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Transitions<T> {
+    /// Neither occupied nor contested before, contested after.
+    pub held_to_contested: T,
+    /// Neither occupied nor contested before, occupied after.
+    pub held_to_occupied: T,
+    /// Contested before, occupied after.
+    pub contested_to_occupied: T,
+    /// Contested before, neither occupied nor contested after.
+    pub contested_to_held: T,
+    /// Occupied before, contested after.
+    pub occupied_to_contested: T,
+    /// Occupied before, neither occupied nor contested after.
+    pub occupied_to_held: T,
+}
+
+impl<T> Transitions<T> {
+    /// The transitions with their keys, in the order of the struct.
+    pub fn iter(&self) -> [(&'static str, &T); 6] {
+        [
+            ("held_to_contested", &self.held_to_contested),
+            ("held_to_occupied", &self.held_to_occupied),
+            ("contested_to_occupied", &self.contested_to_occupied),
+            ("contested_to_held", &self.contested_to_held),
+            ("occupied_to_contested", &self.occupied_to_contested),
+            ("occupied_to_held", &self.occupied_to_held),
+        ]
+    }
+
+    /// Applies `f` to every value.
+    pub fn map<U>(&self, mut f: impl FnMut(&T) -> U) -> Transitions<U> {
+        Transitions {
+            held_to_contested: f(&self.held_to_contested),
+            held_to_occupied: f(&self.held_to_occupied),
+            contested_to_occupied: f(&self.contested_to_occupied),
+            contested_to_held: f(&self.contested_to_held),
+            occupied_to_contested: f(&self.occupied_to_contested),
+            occupied_to_held: f(&self.occupied_to_held),
+        }
+    }
+}
+
+/// The change between two states of the map, as areas on the map: what each status gained
+/// and lost, and the pieces that moved between occupied, contested and held.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    /// Per status, the area in the later layer and not in the earlier one.
+    pub gained: PerStatus<MultiPolygon<f64>>,
+    /// Per status, the area in the earlier layer and not in the later one.
+    pub lost: PerStatus<MultiPolygon<f64>>,
+    /// The pieces that changed state (see the module documentation).
+    pub transitions: Transitions<MultiPolygon<f64>>,
+}
+
+fn empty() -> MultiPolygon<f64> {
+    MultiPolygon::new(Vec::new())
+}
+
+/// `a − b`, oriented for further boolean operations.
+fn difference(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> MultiPolygon<f64> {
+    if a.0.is_empty() {
+        return empty();
+    }
+    if b.0.is_empty() || !boxes_meet(a, b) {
+        return a.clone();
+    }
+    a.difference(b).orient(Direction::Default)
+}
+
+/// `a ∩ b`, oriented for further boolean operations.
+fn intersection(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> MultiPolygon<f64> {
+    if a.0.is_empty() || b.0.is_empty() || !boxes_meet(a, b) {
+        return empty();
+    }
+    a.intersection(b).orient(Direction::Default)
+}
+
+fn boxes_meet(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> bool {
+    match (a.bounding_rect(), b.bounding_rect()) {
+        (Some(x), Some(y)) => x.intersects(&y),
+        _ => false,
+    }
+}
+
+impl Change {
+    /// No change at all (a state compared with itself).
+    pub fn none() -> Change {
+        Change {
+            gained: PerStatus::from_fn(|_| empty()),
+            lost: PerStatus::from_fn(|_| empty()),
+            transitions: Transitions::default().map(|_: &()| empty()),
+        }
+    }
+
+    /// The change from `earlier` to `later` (both disjoint layers, as [`Layers::build`]
+    /// makes them).
+    pub fn between(earlier: &Layers, later: &Layers) -> Change {
+        let gained = PerStatus::from_fn(|s| difference(later.get(s), earlier.get(s)));
+        let lost = PerStatus::from_fn(|s| difference(earlier.get(s), later.get(s)));
+        let transitions = Transitions {
+            held_to_contested: difference(&gained.contested, earlier.get(Status::Occupied)),
+            held_to_occupied: difference(&gained.occupied, earlier.get(Status::Contested)),
+            contested_to_occupied: intersection(&gained.occupied, earlier.get(Status::Contested)),
+            contested_to_held: difference(&lost.contested, later.get(Status::Occupied)),
+            occupied_to_contested: intersection(&gained.contested, earlier.get(Status::Occupied)),
+            occupied_to_held: difference(&lost.occupied, later.get(Status::Contested)),
+        };
+        Change { gained, lost, transitions }
+    }
+
+    /// The part of the change inside a region.
+    pub fn within(&self, region: &Region) -> Change {
+        Change {
+            gained: self.gained.map(|_, g| clip_layer(g, region)),
+            lost: self.lost.map(|_, l| clip_layer(l, region)),
+            transitions: self.transitions.map(|t| clip_layer(t, region)),
+        }
+    }
+
+    /// The geodesic areas of every piece, in km².
+    pub fn areas(&self) -> ChangeAreas {
+        ChangeAreas {
+            gained: self.gained.map(|_, g| g.area_km2()),
+            lost: self.lost.map(|_, l| l.area_km2()),
+            transitions: self.transitions.map(|t| t.area_km2()),
+        }
+    }
+}
+
+/// The areas of a [`Change`], in km².
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ChangeAreas {
+    /// Per status, the area gained.
+    pub gained: PerStatus<f64>,
+    /// Per status, the area lost.
+    pub lost: PerStatus<f64>,
+    /// The areas that changed state.
+    pub transitions: Transitions<f64>,
+}
+
+impl ChangeAreas {
+    /// Gained − lost: the change of a status' area.
+    pub fn net(&self, status: Status) -> f64 {
+        self.gained[status] - self.lost[status]
+    }
+}
+
+/// The change of one region over one period: one row of `frontline changes`.
+///
+/// Its JSON form is the CLI's, key for key.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChangeRow {
+    /// The period's label (see [`Period::label`]).
+    pub period: String,
+    /// The time of the snapshot compared at the start (RFC 3339 UTC).
+    pub from_time: String,
+    /// The time of the snapshot compared at the end.
+    pub to_time: String,
+    /// The file name of the snapshot at the start.
+    pub from_snapshot: String,
+    /// The file name of the snapshot at the end.
+    pub to_snapshot: String,
+    /// The region, or `total` for the whole area (of interest).
+    pub region: String,
+    /// Occupied area gained.
+    pub occupied_gained_km2: f64,
+    /// Occupied area lost.
+    pub occupied_lost_km2: f64,
+    /// Occupied gained − lost.
+    pub occupied_net_km2: f64,
+    /// Contested area gained.
+    pub contested_gained_km2: f64,
+    /// Contested area lost.
+    pub contested_lost_km2: f64,
+    /// Contested gained − lost.
+    pub contested_net_km2: f64,
+    /// Liberated area gained.
+    pub liberated_gained_km2: f64,
+    /// Liberated area lost.
+    pub liberated_lost_km2: f64,
+    /// Liberated gained − lost.
+    pub liberated_net_km2: f64,
+    /// Days from the start snapshot to the end snapshot (fractional; 0 when no snapshot
+    /// was published within the period).
+    pub days: f64,
+    /// Occupied net change per day; `None` over 0 days.
+    pub occupied_net_km2_per_day: Option<f64>,
+    /// Occupied net change from the start of the first period to the end of this one.
+    pub occupied_net_cumulative_km2: f64,
+    /// The areas that changed state.
+    pub transitions: Transitions<f64>,
+}
+
+impl ChangeRow {
+    /// The area gained by a status.
+    pub fn gained_km2(&self, status: Status) -> f64 {
+        match status {
+            Status::Occupied => self.occupied_gained_km2,
+            Status::Contested => self.contested_gained_km2,
+            Status::Liberated => self.liberated_gained_km2,
+        }
+    }
+
+    /// The area lost by a status.
+    pub fn lost_km2(&self, status: Status) -> f64 {
+        match status {
+            Status::Occupied => self.occupied_lost_km2,
+            Status::Contested => self.contested_lost_km2,
+            Status::Liberated => self.liberated_lost_km2,
+        }
+    }
+
+    /// The net change of a status.
+    pub fn net_km2(&self, status: Status) -> f64 {
+        match status {
+            Status::Occupied => self.occupied_net_km2,
+            Status::Contested => self.contested_net_km2,
+            Status::Liberated => self.liberated_net_km2,
+        }
+    }
+}
+
+/// The change over one period: what was compared, the change itself over the whole area,
+/// and the rows (`total` first, then every region).
+#[derive(Debug, Clone)]
+pub struct PeriodChange {
+    /// The period.
+    pub period: Period,
+    /// The snapshot compared at the start: time (RFC 3339) and file name.
+    pub from: (String, String),
+    /// The snapshot compared at the end.
+    pub to: (String, String),
+    /// The change over the whole area (of interest), as polygons.
+    pub change: Change,
+    /// The rows, `total` first.
+    pub rows: Vec<ChangeRow>,
+}
+
+impl PeriodChange {
+    /// One GeoJSON Feature per non-empty gained or lost area, with the properties
+    /// `period`, `from_time`, `to_time`, `status`, `kind` (`gained` or `lost`), `area_km2`.
+    pub fn polygon_features(&self) -> Vec<Value> {
+        let mut features = Vec::new();
+        for status in Status::ALL {
+            for (kind, shape) in [("gained", &self.change.gained[status]), ("lost", &self.change.lost[status])] {
+                if shape.0.is_empty() {
+                    continue;
+                }
+                features.push(json!({
+                    "type": "Feature",
+                    "properties": {
+                        "period": self.period.label,
+                        "from_time": self.from.0,
+                        "to_time": self.to.0,
+                        "status": status.as_str(),
+                        "kind": kind,
+                        "area_km2": shape.area_km2(),
+                    },
+                    "geometry": multipolygon_json(shape),
+                }));
+            }
+        }
+        features
+    }
+}
+
+/// A GeoJSON MultiPolygon (shells counter-clockwise, as RFC 7946 asks).
+fn multipolygon_json(shape: &MultiPolygon<f64>) -> Value {
+    let ring = |r: &geo::LineString<f64>| Value::Array(r.0.iter().map(|c| json!([c.x, c.y])).collect());
+    let polygons: Vec<Value> = shape
+        .0
+        .iter()
+        .map(|p| Value::Array(std::iter::once(p.exterior()).chain(p.interiors()).map(ring).collect()))
+        .collect();
+    json!({ "type": "MultiPolygon", "coordinates": polygons })
+}
+
+/// Writes features as a GeoJSON FeatureCollection.
+///
+/// ```
+/// let mut out = Vec::new();
+/// frontline::change::write_feature_collection(&[], &mut out).unwrap();
+/// assert_eq!(String::from_utf8(out).unwrap(), "{\"type\":\"FeatureCollection\",\"features\":[\n]}\n");
+/// ```
+pub fn write_feature_collection(features: &[Value], out: &mut dyn Write) -> io::Result<()> {
+    write!(out, "{{\"type\":\"FeatureCollection\",\"features\":[\n")?;
+    for (i, feature) in features.iter().enumerate() {
+        if i > 0 {
+            writeln!(out, ",")?;
+        }
+        serde_json::to_writer(&mut *out, feature)?;
+    }
+    if !features.is_empty() {
+        writeln!(out)?;
+    }
+    writeln!(out, "]}}")
+}
+
+/// The rows of a resampled timeline and the periods left out.
+#[derive(Debug, Clone, Default)]
+pub struct Changes {
+    /// One row per period and region, `total` first within each period.
+    pub rows: Vec<ChangeRow>,
+    /// The periods left out, with the reason.
+    pub skipped: Vec<crate::timeline::Skipped>,
+}
+
+impl Analysis {
+    /// The times of snapshot files, in time order, with their files. Times come from the
+    /// file names, or, with a time field, from reading the files (in parallel).
+    pub fn snapshot_times(&self, files: &[PathBuf]) -> Result<Vec<(DateTime<Utc>, PathBuf)>> {
+        let time_of = |path: &Path| -> Result<DateTime<Utc>> {
+            match &self.read.time_field {
+                None => time_from_file_name(&file_name(path)).ok_or_else(|| Error::NoTime { path: path.to_path_buf() }),
+                Some(_) => Ok(read_snapshot(path, &self.read)?.time),
+            }
+        };
+        in_time_order(files, |path| {
+            let time = time_of(path)?;
+            Ok((time, (time, path.to_path_buf())))
+        })
+    }
+
+    /// The change over every period of a resampled timeline, in time order, handed to
+    /// `each` as it is made; returns the timeline (with the periods left out).
+    ///
+    /// Only the snapshots a period compares are read, a few periods at a time, in
+    /// parallel; the layers of a snapshot are dropped once no later period needs them.
+    pub fn changes_each(
+        &self,
+        files: &[PathBuf],
+        resampling: &Resampling,
+        mut each: impl FnMut(PeriodChange) -> Result<()>,
+    ) -> Result<Timeline> {
+        let timed = self.snapshot_times(files)?;
+        let times: Vec<DateTime<Utc>> = timed.iter().map(|(t, _)| *t).collect();
+        let timeline = resampling.timeline(&times);
+        let chunk_size = (2 * rayon::current_num_threads()).max(4);
+        let mut layers: HashMap<usize, Layers> = HashMap::new();
+        let mut cumulative = vec![0.0; 1 + self.regions.len()];
+        for chunk in timeline.periods.chunks(chunk_size) {
+            let needed: BTreeSet<usize> =
+                chunk.iter().flat_map(|p| [p.from, p.to]).filter(|i| !layers.contains_key(i)).collect();
+            let built: Vec<Result<(usize, Layers)>> = needed
+                .into_par_iter()
+                .map(|i| {
+                    let snapshot = read_snapshot(&timed[i].1, &self.read)?;
+                    Ok((i, self.layers(&snapshot)))
+                })
+                .collect();
+            for result in built {
+                let (i, l) = result?;
+                layers.insert(i, l);
+            }
+            let measured: Vec<(Change, Vec<ChangeAreas>)> = chunk
+                .par_iter()
+                .map(|period| {
+                    let change = match (layers.get(&period.from), layers.get(&period.to)) {
+                        (Some(a), Some(b)) if period.from != period.to => Change::between(a, b),
+                        _ => Change::none(),
+                    };
+                    let mut areas = vec![change.areas()];
+                    areas.extend(self.regions.iter().map(|r| change.within(r).areas()));
+                    (change, areas)
+                })
+                .collect();
+            for (period, (change, areas)) in chunk.iter().zip(measured) {
+                let from = (rfc3339(timed[period.from].0), file_name(&timed[period.from].1));
+                let to = (rfc3339(timed[period.to].0), file_name(&timed[period.to].1));
+                let days = (timed[period.to].0 - timed[period.from].0).num_seconds() as f64 / 86_400.0;
+                let names = std::iter::once("total").chain(self.regions.iter().map(|r| r.name.as_str()));
+                let rows = names
+                    .zip(&areas)
+                    .zip(cumulative.iter_mut())
+                    .map(|((region, a), sum)| {
+                        let net = a.net(Status::Occupied);
+                        *sum += net;
+                        ChangeRow {
+                            period: period.label.clone(),
+                            from_time: from.0.clone(),
+                            to_time: to.0.clone(),
+                            from_snapshot: from.1.clone(),
+                            to_snapshot: to.1.clone(),
+                            region: region.to_string(),
+                            occupied_gained_km2: a.gained.occupied,
+                            occupied_lost_km2: a.lost.occupied,
+                            occupied_net_km2: net,
+                            contested_gained_km2: a.gained.contested,
+                            contested_lost_km2: a.lost.contested,
+                            contested_net_km2: a.net(Status::Contested),
+                            liberated_gained_km2: a.gained.liberated,
+                            liberated_lost_km2: a.lost.liberated,
+                            liberated_net_km2: a.net(Status::Liberated),
+                            days,
+                            occupied_net_km2_per_day: (days > 0.0).then(|| net / days),
+                            occupied_net_cumulative_km2: *sum,
+                            transitions: a.transitions,
+                        }
+                    })
+                    .collect();
+                each(PeriodChange { period: period.clone(), from, to, change, rows })?;
+            }
+            // Periods come in time order: later ones never compare earlier snapshots.
+            if let Some(last) = chunk.last() {
+                layers.retain(|i, _| *i >= last.to);
+            }
+        }
+        Ok(timeline)
+    }
+
+    /// The change rows of a resampled timeline, and the periods left out.
+    ///
+    /// ```
+    /// use frontline::{Analysis, Status, read::snapshot_files, region::read_area_of_interest};
+    /// use frontline::timeline::{Every, Resampling};
+    /// // The sample: three weekly snapshots (Friday 1, 8 and 15 November 2024) of a front
+    /// // moving 0.05° west a week through the 1° cell 37-38°E, 48-49°N.
+    /// let analysis = Analysis::new().with_clip(read_area_of_interest("examples/data/aoi.geojson".as_ref())?);
+    /// let files = snapshot_files(&["examples/data/snapshots".into()])?;
+    /// let weekly = analysis.changes(&files, &Resampling::new(Every::Week))?;
+    /// // 2024-W44 starts on Monday 28 October, before the first snapshot: skipped.
+    /// assert_eq!(weekly.skipped[0].label, "2024-W44");
+    /// let w45 = &weekly.rows[0];
+    /// assert_eq!((w45.period.as_str(), w45.region.as_str()), ("2024-W45", "total"));
+    /// assert_eq!(w45.days, 7.0);
+    /// // 0.05° of the cell's 8217.59 km² (up to the bowing of geodesic edges)
+    /// assert!((w45.occupied_gained_km2 / 8217.59 - 0.05).abs() < 1e-4);
+    /// assert!(w45.occupied_lost_km2 < 1e-6);
+    /// # Ok::<(), frontline::Error>(())
+    /// ```
+    pub fn changes(&self, files: &[PathBuf], resampling: &Resampling) -> Result<Changes> {
+        let mut rows = Vec::new();
+        let timeline = self.changes_each(files, resampling, |period| {
+            rows.extend(period.rows);
+            Ok(())
+        })?;
+        Ok(Changes { rows, skipped: timeline.skipped })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use approx::assert_relative_eq;
+    use geo::{polygon, LineString, Polygon};
+
+    /// The 0.01° cell number `i` of a row of cells along 50°N from 30°E.
+    fn cell(i: usize) -> Polygon<f64> {
+        cells(i, i + 1)
+    }
+
+    /// Cells `i..j` as one rectangle with corner vertices only.
+    fn cells(i: usize, j: usize) -> Polygon<f64> {
+        let (x0, x1) = (30.0 + 0.01 * i as f64, 30.0 + 0.01 * j as f64);
+        polygon![(x: x0, y: 50.0), (x: x1, y: 50.0), (x: x1, y: 50.01), (x: x0, y: 50.01)]
+    }
+
+    /// A 0.01° × 0.01° cell at 50.005°N by hand: the radii of curvature of WGS84,
+    /// N = a / √(1 − e² sin²φ) across and M = a(1 − e²) / (1 − e² sin²φ)^{3/2} along the
+    /// meridian, times the angles.
+    fn cell_by_hand() -> f64 {
+        let (a, f) = (6_378_137.0, 1.0 / 298.257_223_563);
+        let e2 = f * (2.0 - f);
+        let phi = 50.005_f64.to_radians();
+        let w = 1.0 - e2 * phi.sin().powi(2);
+        let n = a / w.sqrt();
+        let m = a * (1.0 - e2) / w.powf(1.5);
+        let d = 0.01_f64.to_radians();
+        (n * phi.cos() * d) * (m * d) / 1e6
+    }
+
+    fn layers(occupied: Vec<Polygon<f64>>, contested: Vec<Polygon<f64>>, liberated: Vec<Polygon<f64>>) -> Layers {
+        Layers::build(&PerStatus { occupied, contested, liberated }, None)
+    }
+
+    /// Seven cells, one per transition and one that stays:
+    ///
+    /// | cell | 0 | 1 | 2 | 3 | 4 | 5 | 6 |
+    /// | --- | --- | --- | --- | --- | --- | --- | --- |
+    /// | before | occ | occ | occ | con | con | held | held (liberated) |
+    /// | after | occ | con | held (liberated) | occ | held | con | occ |
+    fn before_and_after() -> (Layers, Layers) {
+        let before = layers(vec![cells(0, 3)], vec![cells(3, 5)], vec![cell(6)]);
+        let after = layers(vec![cell(0), cell(3), cell(6)], vec![cell(1), cell(5)], vec![cell(2)]);
+        (before, after)
+    }
+
+    #[test]
+    fn every_transition_kind() {
+        let one = cell(0).area_km2();
+        assert_relative_eq!(one, cell_by_hand(), max_relative = 1e-4);
+        let (before, after) = before_and_after();
+        let areas = Change::between(&before, &after).areas();
+        let t = areas.transitions;
+        let close = |got: f64, expected: &Polygon<f64>| {
+            assert_relative_eq!(got, expected.area_km2(), max_relative = 1e-7);
+        };
+        close(t.occupied_to_contested, &cell(1));
+        close(t.occupied_to_held, &cell(2));
+        close(t.contested_to_occupied, &cell(3));
+        close(t.contested_to_held, &cell(4));
+        close(t.held_to_contested, &cell(5));
+        close(t.held_to_occupied, &cell(6));
+        // Cells at the same latitude have the same area: every transition is one cell.
+        for (_, value) in t.iter() {
+            assert_relative_eq!(*value, one, max_relative = 1e-7);
+        }
+        // Occupied: gained cells 3 and 6, lost cells 1-2 (one piece, corner vertices only).
+        assert_relative_eq!(areas.gained.occupied, 2.0 * one, max_relative = 1e-7);
+        close(areas.lost.occupied, &cells(1, 3));
+        // Contested: gained cells 1 and 5, lost cells 3-4.
+        assert_relative_eq!(areas.gained.contested, 2.0 * one, max_relative = 1e-7);
+        close(areas.lost.contested, &cells(3, 5));
+        // Liberated: gained cell 2, lost cell 6.
+        close(areas.gained.liberated, &cell(2));
+        close(areas.lost.liberated, &cell(6));
+        // Gains and losses are the sums of their transitions.
+        assert_relative_eq!(areas.gained.occupied, t.held_to_occupied + t.contested_to_occupied, max_relative = 1e-7);
+        assert_relative_eq!(areas.lost.occupied, t.occupied_to_contested + t.occupied_to_held, max_relative = 1e-5);
+        assert_relative_eq!(areas.gained.contested, t.held_to_contested + t.occupied_to_contested, max_relative = 1e-7);
+        assert_relative_eq!(areas.lost.contested, t.contested_to_occupied + t.contested_to_held, max_relative = 1e-5);
+        // Net is the change of the layer's area.
+        for status in Status::ALL {
+            let difference = after.get(status).area_km2() - before.get(status).area_km2();
+            assert!((areas.net(status) - difference).abs() < 1e-6, "{status}: {} vs {difference}", areas.net(status));
+        }
+        // Occupied net: +2 cells −2 cells; contested: +2 −2; liberated: +1 −1.
+        assert!(areas.net(Status::Occupied).abs() < 1e-3 * one);
+    }
+
+    #[test]
+    fn transitions_within_a_region() {
+        let (before, after) = before_and_after();
+        let change = Change::between(&before, &after);
+        // A region over cells 1-3 and the west half of cell 4.
+        let region = Region::new(
+            "r",
+            vec![Polygon::new(
+                LineString::from(vec![(30.01, 50.0), (30.045, 50.0), (30.045, 50.01), (30.01, 50.01), (30.01, 50.0)]),
+                vec![],
+            )],
+        );
+        let inside = change.within(&region).areas();
+        let t = inside.transitions;
+        assert_relative_eq!(t.occupied_to_contested, cell(1).area_km2(), max_relative = 1e-7);
+        assert_relative_eq!(t.occupied_to_held, cell(2).area_km2(), max_relative = 1e-7);
+        assert_relative_eq!(t.contested_to_occupied, cell(3).area_km2(), max_relative = 1e-7);
+        let half = Polygon::new(
+            LineString::from(vec![(30.04, 50.0), (30.045, 50.0), (30.045, 50.01), (30.04, 50.01), (30.04, 50.0)]),
+            vec![],
+        );
+        assert_relative_eq!(t.contested_to_held, half.area_km2(), max_relative = 1e-7);
+        assert_eq!(t.held_to_contested, 0.0);
+        assert_eq!(t.held_to_occupied, 0.0);
+        assert_relative_eq!(inside.gained.liberated, cell(2).area_km2(), max_relative = 1e-7);
+        assert_eq!(inside.lost.liberated, 0.0);
+    }
+
+    #[test]
+    fn a_state_compared_with_itself_has_no_change() {
+        let (before, _) = before_and_after();
+        let areas = Change::between(&before, &before).areas();
+        assert_eq!(areas, ChangeAreas::default());
+        assert_eq!(Change::none().areas(), ChangeAreas::default());
+    }
+
+    #[test]
+    fn polygons_are_geojson_features() {
+        let (before, after) = before_and_after();
+        let period = PeriodChange {
+            period: Period { label: "2024-11".into(), start: Utc::now(), end: Utc::now(), from: 0, to: 1 },
+            from: ("2024-11-01T00:00:00Z".into(), "a.geojson".into()),
+            to: ("2024-12-01T00:00:00Z".into(), "b.geojson".into()),
+            change: Change::between(&before, &after),
+            rows: vec![],
+        };
+        let features = period.polygon_features();
+        // gained and lost for each of the three statuses
+        assert_eq!(features.len(), 6);
+        let lost_occupied = &features[1];
+        assert_eq!(lost_occupied["properties"]["kind"], "lost");
+        assert_eq!(lost_occupied["properties"]["status"], "occupied");
+        assert_eq!(lost_occupied["geometry"]["type"], "MultiPolygon");
+        let area = lost_occupied["properties"]["area_km2"].as_f64().unwrap();
+        assert_relative_eq!(area, cells(1, 3).area_km2(), max_relative = 1e-7);
+        let mut out = Vec::new();
+        write_feature_collection(&features, &mut out).unwrap();
+        let parsed: Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(parsed["features"].as_array().unwrap().len(), 6);
+    }
+}
