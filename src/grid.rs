@@ -112,6 +112,23 @@ impl Grid {
     }
 }
 
+/// The parts of polygons inside a rectangle, by four half-plane clips: linear in the
+/// vertices, so that a small region never pays a boolean operation on a whole cell. The
+/// result may keep zero-width bridges along the rectangle's edges (harmless to a later
+/// boolean operation with anything inside the rectangle).
+pub fn clip_to_rect(polygons: &[Polygon<f64>], rect: Rect<f64>) -> Vec<Polygon<f64>> {
+    polygons
+        .iter()
+        .filter(|p| p.bounding_rect().is_some_and(|b| geo::Intersects::intersects(&b, &rect)))
+        .filter_map(|p| {
+            let p = clip_half(p, true, rect.min().x, true)?;
+            let p = clip_half(&p, true, rect.max().x, false)?;
+            let p = clip_half(&p, false, rect.min().y, true)?;
+            clip_half(&p, false, rect.max().y, false)
+        })
+        .collect()
+}
+
 /// Narrows a cell range to the piece's own bounding box, so empty cells are never visited.
 fn tighten(grid: &Grid, piece: &Polygon<f64>, lo: CellId, hi: CellId) -> (CellId, CellId) {
     match piece.bounding_rect() {

@@ -281,7 +281,15 @@ fn compute_cell(
                 .map(|(region, cover)| {
                     let within = match cover {
                         Cover::Full => areas.clone(),
-                        Cover::Partial(piece) => layers.map(|_, l| intersect(l, piece).area_km2()),
+                        Cover::Partial(piece) => {
+                            let Some(bbox) = geo::BoundingRect::bounding_rect(piece) else {
+                                return (*region, PerStatus::default());
+                            };
+                            layers.map(|_, l| {
+                                let near = MultiPolygon::new(crate::grid::clip_to_rect(&l.0, bbox));
+                                intersect(&near, piece).area_km2()
+                            })
+                        }
                     };
                     (*region, within)
                 })
