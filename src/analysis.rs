@@ -76,6 +76,12 @@ impl Analysis {
         self
     }
 
+    /// Sets the grid of the indexed engine.
+    pub fn with_grid(mut self, grid: Grid) -> Analysis {
+        self.grid = grid;
+        self
+    }
+
     /// Chooses how long edges are treated.
     pub fn with_edges(mut self, edges: EdgeSplit) -> Analysis {
         self.edges = edges;

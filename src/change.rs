@@ -43,7 +43,7 @@
 //! assert!((change.gained.occupied - east.area_km2()).abs() < 1e-7);
 //! assert!((change.transitions.contested_to_occupied - east.area_km2()).abs() < 1e-7);
 //! assert!((change.net(frontline::Status::Contested) + east.area_km2()).abs() < 1e-7);
-//! assert_eq!(change.transitions.held_to_occupied, 0.0);
+//! assert!(change.transitions.held_to_occupied.abs() < 1e-6, "{}", change.transitions.held_to_occupied);
 //! ```
 
 use crate::analysis::in_time_order;
@@ -594,6 +594,8 @@ mod tests {
         assert!(areas.net(Status::Occupied).abs() < 1e-3 * one);
     }
 
+    // Zero figures are zero to square millimetres: the boolean operations snap to a
+    // fixed-point grid, and polygons that need no repair are not snapped on the way in.
     #[test]
     fn transitions_within_a_region() {
         let (before, after) = before_and_after();
@@ -616,10 +618,10 @@ mod tests {
             vec![],
         );
         assert_relative_eq!(t.contested_to_held, half.area_km2(), max_relative = 1e-7);
-        assert_eq!(t.held_to_contested, 0.0);
-        assert_eq!(t.held_to_occupied, 0.0);
+        assert!(t.held_to_contested.abs() < 1e-6, "{}", t.held_to_contested);
+        assert!(t.held_to_occupied.abs() < 1e-6, "{}", t.held_to_occupied);
         assert_relative_eq!(inside.gained.liberated, cell(2).area_km2(), max_relative = 1e-7);
-        assert_eq!(inside.lost.liberated, 0.0);
+        assert!(inside.lost.liberated.abs() < 1e-6, "{}", inside.lost.liberated);
     }
 
     #[test]

@@ -133,11 +133,19 @@ pub struct CellLayers {
     pub regions: Vec<(usize, PerStatus<f64>)>,
 }
 
+/// A polygon's part in one cell, with a hash of its shape.
+#[derive(Debug)]
+struct Piece {
+    cell: CellId,
+    polygon: Polygon<f64>,
+    hash: u64,
+}
+
 /// The state carried from one snapshot to the next: the previous snapshot's cut polygons
 /// and cells.
 #[derive(Debug, Default)]
 pub struct Timeline {
-    pieces: HashMap<u64, Arc<Vec<(CellId, Polygon<f64>)>>>,
+    pieces: HashMap<u64, Arc<Vec<Piece>>>,
     cells: HashMap<CellId, Arc<CellLayers>>,
     /// Cells computed, and reused from the previous snapshot, over the timeline so far.
     pub stats: TimelineStats,
@@ -171,7 +179,7 @@ impl Timeline {
     /// previous one, and returns the per-status totals and per-region areas.
     pub fn advance(&mut self, index: &RegionIndex, snapshot: &Snapshot) -> (PerStatus<f64>, Vec<PerStatus<f64>>) {
         let mut pieces = HashMap::with_capacity(self.pieces.len());
-        let mut in_cells: HashMap<CellId, Vec<(Status, u64, usize)>> = HashMap::new();
+        let mut in_cells: HashMap<CellId, Vec<(Status, u64, u64, usize)>> = HashMap::new();
         for (status, polygons) in snapshot.polygons.iter() {
             for polygon in polygons {
                 let key = polygon_hash(polygon);
@@ -183,11 +191,18 @@ impl Timeline {
                     None => {
                         self.stats.polygons_cut += 1;
                         let repaired = polygon.repair_with(index.edges);
-                        Arc::new(repaired.0.iter().flat_map(|p| index.grid.cut(p)).collect())
+                        Arc::new(
+                            repaired
+                                .0
+                                .iter()
+                                .flat_map(|p| index.grid.cut(p))
+                                .map(|(cell, polygon)| Piece { cell, hash: shape_hash(&polygon), polygon })
+                                .collect(),
+                        )
                     }
                 };
-                for (i, (cell, _)) in cut.iter().enumerate() {
-                    in_cells.entry(*cell).or_default().push((status, key, i));
+                for (i, piece) in cut.iter().enumerate() {
+                    in_cells.entry(piece.cell).or_default().push((status, piece.hash, key, i));
                 }
                 pieces.insert(key, cut);
             }
@@ -197,9 +212,14 @@ impl Timeline {
         let mut per_region = vec![PerStatus::<f64>::default(); index.regions];
         for (cell, mut members) in in_cells {
             members.sort_unstable();
+            // The cell's content is its pieces' shapes, whichever polygons they came from:
+            // a cell far from where the front moved keeps its hash although the polygon
+            // around it changed.
             let hash = {
                 let mut h = std::collections::hash_map::DefaultHasher::new();
-                members.hash(&mut h);
+                for (status, shape, _, _) in &members {
+                    (status, shape).hash(&mut h);
+                }
                 h.finish()
             };
             let layers = match self.cells.get(&cell).filter(|c| c.hash == hash) {
@@ -228,6 +248,25 @@ impl Timeline {
     }
 }
 
+/// A hash of a polygon's shape that does not depend on where its rings start or which way
+/// they run: the sum of its vertices' hashes, ring by ring.
+fn shape_hash(polygon: &Polygon<f64>) -> u64 {
+    let ring_hash = |ring: &geo::LineString<f64>| {
+        let open = ring.0.len().saturating_sub(1);
+        ring.0[..open].iter().fold(open as u64, |acc, c| acc.wrapping_add(mix(c.x.to_bits() ^ mix(c.y.to_bits()))))
+    };
+    let mut holes: Vec<u64> = polygon.interiors().iter().map(ring_hash).collect();
+    holes.sort_unstable();
+    holes.iter().fold(mix(ring_hash(polygon.exterior())), |acc, h| mix(acc ^ h))
+}
+
+/// SplitMix64's finalizer: a fast, well-mixing 64-bit hash of a 64-bit value.
+fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
 fn polygon_hash(polygon: &Polygon<f64>) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
@@ -244,8 +283,8 @@ fn compute_cell(
     index: &RegionIndex,
     cell: CellId,
     hash: u64,
-    members: &[(Status, u64, usize)],
-    pieces: &HashMap<u64, Arc<Vec<(CellId, Polygon<f64>)>>>,
+    members: &[(Status, u64, u64, usize)],
+    pieces: &HashMap<u64, Arc<Vec<Piece>>>,
 ) -> CellLayers {
     let empty = || MultiPolygon::<f64>::new(Vec::new());
     let clip = match &index.clip {
@@ -257,8 +296,8 @@ fn compute_cell(
         let raw = PerStatus::from_fn(|status| {
             let parts: Vec<Polygon<f64>> = members
                 .iter()
-                .filter(|(s, _, _)| *s == status)
-                .filter_map(|(_, key, i)| pieces.get(key).and_then(|cut| cut.get(*i)).map(|(_, p)| p.clone()))
+                .filter(|(s, _, _, _)| *s == status)
+                .filter_map(|(_, _, key, i)| pieces.get(key).and_then(|cut| cut.get(*i)).map(|p| p.polygon.clone()))
                 .collect();
             let dissolved = match parts.len() {
                 0 => empty(),

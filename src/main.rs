@@ -146,6 +146,9 @@ struct AreasArgs {
     /// boolean operations, the reference).
     #[arg(long, default_value = "indexed")]
     engine: Engine,
+    /// Side of the indexed engine's grid cells, in degrees.
+    #[arg(long, default_value_t = 0.25, value_name = "DEG")]
+    cell_deg: f64,
     /// Split edges longer than this along their straight line, as the map draws them;
     /// 0 keeps every edge as a geodesic (as pyproj measures a polygon).
     #[arg(long, default_value_t = 1.0, value_name = "KM")]
@@ -226,6 +229,7 @@ fn scan(args: &ScanArgs) -> Result<(), Error> {
 fn areas(args: &AreasArgs) -> Result<(), Error> {
     let analysis = analysis(&args.input, args.clip.as_ref(), &args.regions, &args.name_field)?
         .with_engine(args.engine)
+        .with_grid(grid(args.cell_deg)?)
         .with_edges(edge_split(args.max_edge_km)?);
     let files = snapshot_files(&args.input.snapshots)?;
     if args.input.strict {
@@ -234,6 +238,14 @@ fn areas(args: &AreasArgs) -> Result<(), Error> {
     let snapshots = analysis.areas(&files)?;
     let rows: Vec<_> = snapshots.into_iter().flat_map(|s| s.rows).collect();
     args.output.write(&rows)
+}
+
+fn grid(cell_deg: f64) -> Result<frontline::grid::Grid, Error> {
+    if cell_deg.is_finite() && (1e-4..=90.0).contains(&cell_deg) {
+        Ok(frontline::grid::Grid::new(cell_deg))
+    } else {
+        Err(Error::Usage(format!("--cell-deg {cell_deg}: expected degrees between 0.0001 and 90")))
+    }
 }
 
 fn edge_split(max_edge_km: f64) -> Result<EdgeSplit, Error> {
