@@ -12,8 +12,23 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 
-/// The properties of a feature, as raw JSON.
-pub(crate) type RawProperties<'a> = HashMap<Cow<'a, str>, &'a RawValue>;
+/// The properties of a feature, as raw JSON, parsed only when asked: most features of a
+/// control map are unit markers whose long descriptions are never needed.
+#[derive(Deserialize, Clone, Copy)]
+#[serde(transparent)]
+pub(crate) struct RawProperties<'a>(#[serde(borrow)] pub &'a RawValue);
+
+impl<'a> RawProperties<'a> {
+    /// The properties by key (empty when they are not an object).
+    pub fn parse(&self) -> HashMap<Cow<'a, str>, &'a RawValue> {
+        serde_json::from_str(self.0.get()).unwrap_or_default()
+    }
+
+    /// One property as text.
+    pub fn text(&self, key: &str) -> Option<String> {
+        self.parse().get(key).and_then(|v| property_text(v))
+    }
+}
 
 /// The top level of a GeoJSON document: a FeatureCollection, a Feature or a bare geometry.
 #[derive(Deserialize)]

@@ -80,8 +80,10 @@ pub trait Repair {
 
 impl Repair for Polygon<f64> {
     fn repair_with(&self, edges: EdgeSplit) -> MultiPolygon<f64> {
+        // Validity does not change when points are added on edges: test the fewer vertices.
+        let invalid = crate::validity::needs_repair(self);
         let split = edges.apply(self);
-        if crate::validity::needs_repair(&split) {
+        if invalid {
             overlay::even_odd(&split)
         } else {
             // Valid already: only the winding may be wrong, and orienting fixes it without

@@ -267,7 +267,8 @@ pub fn parse_snapshot(path: &Path, bytes: &[u8], options: &ReadOptions) -> Resul
             fixes.warn(&mut report.warnings, index, WarningKind::EmptyGeometry, "no polygon with three distinct points");
             continue;
         }
-        let lookup = |key: &str| properties.and_then(|p| p.get(key)).and_then(|v| property_text(v));
+        let parsed = properties.map(|p| p.parse());
+        let lookup = |key: &str| parsed.as_ref().and_then(|p| p.get(key)).and_then(|v| property_text(v));
         match options.classifier.classify(lookup) {
             Ok(status) => {
                 let invalid = found.iter().filter(|p| crate::validity::needs_repair(p)).count();
@@ -302,7 +303,7 @@ fn snapshot_time(
             .ok()
             .and_then(|top| top.get(field.as_str()).and_then(|v| property_text(v)));
         let from_features = || {
-            features.iter().find_map(|(_, p)| p.and_then(|p| p.get(field.as_str())).and_then(|v| property_text(v)))
+            features.iter().find_map(|(_, p)| p.and_then(|p| p.text(field)))
         };
         return match from_top.or_else(from_features) {
             Some(text) => parse_time(&text).ok_or_else(|| {

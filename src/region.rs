@@ -2,7 +2,6 @@
 
 use crate::area::AreaKm2;
 use crate::error::{Error, Result};
-use crate::geojson::property_text;
 use crate::layer::Dissolve;
 use crate::read::{document_features, parse_document, read_bytes, file_name, snapshot_files};
 use geo::{BoundingRect, MultiPolygon, Polygon, Rect};
@@ -100,8 +99,7 @@ fn read_region_file(path: &Path, name_field: &str) -> Result<Vec<Region>> {
             continue;
         }
         let name = properties
-            .and_then(|p| p.get(name_field))
-            .and_then(|v| property_text(v))
+            .and_then(|p| p.text(name_field))
             .unwrap_or_else(|| if several { format!("{}#{index}", stem(path)) } else { stem(path) });
         regions.push(Region::new(name, polygons));
     }

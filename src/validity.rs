@@ -54,7 +54,7 @@ fn rings_cross<'a>(rings: impl Iterator<Item = &'a LineString<f64>>) -> bool {
             segments.push(Segment { line, min_x: a.min(b), max_x: a.max(b), ring, index, ring_segments: count });
         }
     }
-    segments.sort_by(|a, b| a.min_x.total_cmp(&b.min_x));
+    segments.sort_unstable_by(|a, b| a.min_x.total_cmp(&b.min_x));
     let mut active: Vec<usize> = Vec::new();
     for i in 0..segments.len() {
         let s = &segments[i];
@@ -76,11 +76,31 @@ fn conflict(a: &Segment, b: &Segment) -> bool {
     if ay1 < by0 || by1 < ay0 {
         return false;
     }
+    let neighbours = a.ring == b.ring
+        && (a.index.abs_diff(b.index) == 1 || a.index.abs_diff(b.index) + 1 == a.ring_segments);
+    let side = |l: &Line<f64>, p: Coord<f64>| {
+        let (d, e) = (l.end - l.start, p - l.start);
+        d.x * e.y - d.y * e.x
+    };
+    if neighbours {
+        // Consecutive segments meet at their shared vertex; they conflict only when they
+        // fold back over each other (a spike): parallel and pointing apart.
+        let (da, db) = (a.line.end - a.line.start, b.line.end - b.line.start);
+        let parallel = da.x * db.y - da.y * db.x == 0.0;
+        let apart = da.x * db.x + da.y * db.y < 0.0;
+        if !(parallel && apart) {
+            return false;
+        }
+    } else {
+        // Both ends of one segment strictly on one side of the other: no meeting.
+        let (s1, s2) = (side(&a.line, b.line.start), side(&a.line, b.line.end));
+        if (s1 > 0.0 && s2 > 0.0) || (s1 < 0.0 && s2 < 0.0) {
+            return false;
+        }
+    }
     let Some(meeting) = line_intersection(a.line, b.line) else {
         return false;
     };
-    let neighbours = a.ring == b.ring
-        && (a.index.abs_diff(b.index) == 1 || a.index.abs_diff(b.index) + 1 == a.ring_segments);
     match meeting {
         LineIntersection::Collinear { .. } => true,
         LineIntersection::SinglePoint { intersection, .. } if a.ring == b.ring => {
