@@ -54,8 +54,7 @@ use crate::time::{rfc3339, time_from_file_name};
 use crate::timeline::{Period, Resampling, Timeline};
 use crate::{Analysis, AreaKm2, Error, Layers, PerStatus, Region, Status};
 use chrono::{DateTime, Utc};
-use geo::orient::{Direction, Orient};
-use geo::{BooleanOps, BoundingRect, Intersects, MultiPolygon};
+use geo::{BoundingRect, Intersects, MultiPolygon};
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -130,7 +129,7 @@ fn difference(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> MultiPolygon<f64>
     if b.0.is_empty() || !boxes_meet(a, b) {
         return a.clone();
     }
-    a.difference(b).orient(Direction::Default)
+    crate::overlay::difference(a, b)
 }
 
 /// `a ∩ b`, oriented for further boolean operations.
@@ -138,7 +137,7 @@ fn intersection(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> MultiPolygon<f6
     if a.0.is_empty() || b.0.is_empty() || !boxes_meet(a, b) {
         return empty();
     }
-    a.intersection(b).orient(Direction::Default)
+    crate::overlay::intersection(a, b)
 }
 
 fn boxes_meet(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> bool {
@@ -183,6 +182,35 @@ impl Change {
         }
     }
 
+    /// The part of the change inside an area (a valid multi-polygon).
+    pub fn within_area(&self, area: &MultiPolygon<f64>) -> Change {
+        Change {
+            gained: self.gained.map(|_, g| intersection(g, area)),
+            lost: self.lost.map(|_, l| intersection(l, area)),
+            transitions: self.transitions.map(|t| intersection(t, area)),
+        }
+    }
+
+    /// Adds the pieces of another change (of a disjoint area) to this one.
+    pub fn extend(&mut self, other: Change) {
+        for status in Status::ALL {
+            self.gained[status].0.extend(other.gained[status].0.iter().cloned());
+            self.lost[status].0.extend(other.lost[status].0.iter().cloned());
+        }
+        let t = &mut self.transitions;
+        let o = other.transitions;
+        for (mine, theirs) in [
+            (&mut t.held_to_contested, o.held_to_contested),
+            (&mut t.held_to_occupied, o.held_to_occupied),
+            (&mut t.contested_to_occupied, o.contested_to_occupied),
+            (&mut t.contested_to_held, o.contested_to_held),
+            (&mut t.occupied_to_contested, o.occupied_to_contested),
+            (&mut t.occupied_to_held, o.occupied_to_held),
+        ] {
+            mine.0.extend(theirs.0);
+        }
+    }
+
     /// The geodesic areas of every piece, in km².
     pub fn areas(&self) -> ChangeAreas {
         ChangeAreas {
@@ -205,6 +233,22 @@ pub struct ChangeAreas {
 }
 
 impl ChangeAreas {
+    /// Adds the areas of a change of a disjoint area.
+    pub fn add(&mut self, other: &ChangeAreas) {
+        for status in Status::ALL {
+            self.gained[status] += other.gained[status];
+            self.lost[status] += other.lost[status];
+        }
+        let t = &mut self.transitions;
+        let o = &other.transitions;
+        t.held_to_contested += o.held_to_contested;
+        t.held_to_occupied += o.held_to_occupied;
+        t.contested_to_occupied += o.contested_to_occupied;
+        t.contested_to_held += o.contested_to_held;
+        t.occupied_to_contested += o.occupied_to_contested;
+        t.occupied_to_held += o.occupied_to_held;
+    }
+
     /// Gained − lost: the change of a status' area.
     pub fn net(&self, status: Status) -> f64 {
         self.gained[status] - self.lost[status]
@@ -403,33 +447,64 @@ impl Analysis {
         let timeline = resampling.timeline(&times);
         let chunk_size = (2 * rayon::current_num_threads()).max(4);
         let mut layers: HashMap<usize, Layers> = HashMap::new();
+        let mut snapshots: HashMap<usize, crate::Snapshot> = HashMap::new();
+        let indexed = (self.engine == crate::analysis::Engine::Indexed).then(|| self.region_index());
+        let mut cells = crate::index::Timeline::new();
+        let mut current: Option<usize> = None;
         let mut cumulative = vec![0.0; 1 + self.regions.len()];
         for chunk in timeline.periods.chunks(chunk_size) {
-            let needed: BTreeSet<usize> =
-                chunk.iter().flat_map(|p| [p.from, p.to]).filter(|i| !layers.contains_key(i)).collect();
-            let built: Vec<Result<(usize, Layers)>> = needed
-                .into_par_iter()
-                .map(|i| {
-                    let snapshot = read_snapshot(&timed[i].1, &self.read)?;
-                    Ok((i, self.layers(&snapshot)))
-                })
+            let needed: BTreeSet<usize> = chunk
+                .iter()
+                .flat_map(|p| [p.from, p.to])
+                .filter(|i| !layers.contains_key(i) && !snapshots.contains_key(i))
                 .collect();
-            for result in built {
-                let (i, l) = result?;
-                layers.insert(i, l);
+            let read: Vec<Result<(usize, crate::Snapshot)>> =
+                needed.into_par_iter().map(|i| Ok((i, read_snapshot(&timed[i].1, &self.read)?))).collect();
+            for result in read {
+                let (i, snapshot) = result?;
+                snapshots.insert(i, snapshot);
             }
-            let measured: Vec<(Change, Vec<ChangeAreas>)> = chunk
-                .par_iter()
-                .map(|period| {
-                    let change = match (layers.get(&period.from), layers.get(&period.to)) {
-                        (Some(a), Some(b)) if period.from != period.to => Change::between(a, b),
-                        _ => Change::none(),
-                    };
-                    let mut areas = vec![change.areas()];
-                    areas.extend(self.regions.iter().map(|r| change.within(r).areas()));
-                    (change, areas)
-                })
-                .collect();
+            let measured: Vec<(Change, Vec<ChangeAreas>)> = match &indexed {
+                // Cell by cell, in time order: cells whose pieces did not change cost nothing.
+                Some(index) => chunk
+                    .iter()
+                    .map(|period| {
+                        if period.from == period.to {
+                            return (Change::none(), vec![ChangeAreas::default(); 1 + self.regions.len()]);
+                        }
+                        if current != Some(period.from) {
+                            if let Some(s) = snapshots.get(&period.from) {
+                                cells.advance(index, s);
+                            }
+                        }
+                        let before = cells.cell_map();
+                        if let Some(s) = snapshots.get(&period.to) {
+                            cells.advance(index, s);
+                        }
+                        current = Some(period.to);
+                        crate::index::change_between(index, &before, &cells.cell_map())
+                    })
+                    .collect(),
+                None => {
+                    let built: Vec<(usize, Layers)> = snapshots
+                        .par_drain()
+                        .map(|(i, snapshot)| (i, self.layers(&snapshot)))
+                        .collect();
+                    layers.extend(built);
+                    chunk
+                        .par_iter()
+                        .map(|period| {
+                            let change = match (layers.get(&period.from), layers.get(&period.to)) {
+                                (Some(a), Some(b)) if period.from != period.to => Change::between(a, b),
+                                _ => Change::none(),
+                            };
+                            let mut areas = vec![change.areas()];
+                            areas.extend(self.regions.iter().map(|r| change.within(r).areas()));
+                            (change, areas)
+                        })
+                        .collect()
+                }
+            };
             for (period, (change, areas)) in chunk.iter().zip(measured) {
                 let from = (rfc3339(timed[period.from].0), file_name(&timed[period.from].1));
                 let to = (rfc3339(timed[period.to].0), file_name(&timed[period.to].1));
@@ -469,6 +544,7 @@ impl Analysis {
             // Periods come in time order: later ones never compare earlier snapshots.
             if let Some(last) = chunk.last() {
                 layers.retain(|i, _| *i >= last.to);
+                snapshots.retain(|i, _| *i >= last.to);
             }
         }
         Ok(timeline)

@@ -170,6 +170,11 @@ impl Timeline {
         Timeline::default()
     }
 
+    /// The cells of the snapshot last measured, shared (cheap to keep while advancing).
+    pub fn cell_map(&self) -> CellMap {
+        CellMap(self.cells.clone())
+    }
+
     /// The cells of the snapshot last measured.
     pub fn cells(&self) -> impl Iterator<Item = (&CellId, &CellLayers)> {
         self.cells.iter().map(|(id, c)| (id, c.as_ref()))
@@ -210,26 +215,46 @@ impl Timeline {
         let mut cells = HashMap::with_capacity(in_cells.len());
         let mut totals = PerStatus::<f64>::default();
         let mut per_region = vec![PerStatus::<f64>::default(); index.regions];
-        for (cell, mut members) in in_cells {
-            members.sort_unstable();
-            // The cell's content is its pieces' shapes, whichever polygons they came from:
-            // a cell far from where the front moved keeps its hash although the polygon
-            // around it changed.
-            let hash = {
+        // In cell order, so that sums are the same on every run (a HashMap's order is not).
+        let mut in_cells: Vec<(CellId, Vec<(Status, u64, u64, usize)>)> = in_cells.into_iter().collect();
+        in_cells.sort_unstable_by_key(|(cell, _)| *cell);
+        let keyed: Vec<(CellId, u64, Vec<(Status, u64, u64, usize)>)> = in_cells
+            .into_iter()
+            .map(|(cell, mut members)| {
+                members.sort_unstable();
+                // The cell's content is its pieces' shapes, whichever polygons they came
+                // from: a cell far from where the front moved keeps its hash although the
+                // polygon around it changed.
                 let mut h = std::collections::hash_map::DefaultHasher::new();
                 for (status, shape, _, _) in &members {
                     (status, shape).hash(&mut h);
                 }
-                h.finish()
-            };
-            let layers = match self.cells.get(&cell).filter(|c| c.hash == hash) {
-                Some(same) => {
-                    self.stats.cells_reused += 1;
-                    Arc::clone(same)
+                (cell, h.finish(), members)
+            })
+            .collect();
+        // New cells are computed on all cores; the rest are the previous snapshot's.
+        let computed: Vec<Option<Arc<CellLayers>>> = {
+            use rayon::prelude::*;
+            keyed
+                .par_iter()
+                .map(|(cell, hash, members)| match self.cells.get(cell) {
+                    Some(same) if same.hash == *hash => None,
+                    _ => Some(Arc::new(compute_cell(index, *cell, *hash, members, &pieces))),
+                })
+                .collect()
+        };
+        for ((cell, _, _), fresh) in keyed.into_iter().zip(computed) {
+            let layers = match fresh {
+                Some(layers) => {
+                    self.stats.cells_computed += 1;
+                    layers
                 }
                 None => {
-                    self.stats.cells_computed += 1;
-                    Arc::new(compute_cell(index, cell, hash, &members, &pieces))
+                    self.stats.cells_reused += 1;
+                    match self.cells.get(&cell) {
+                        Some(same) => Arc::clone(same),
+                        None => continue,
+                    }
                 }
             };
             for status in Status::ALL {
@@ -265,6 +290,65 @@ fn mix(mut z: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
     z ^ (z >> 31)
+}
+
+/// The cells of one state of the map, as a [`Timeline`] left them.
+#[derive(Debug, Clone, Default)]
+pub struct CellMap(HashMap<CellId, Arc<CellLayers>>);
+
+/// The change between two states of the map, cell by cell: a cell whose pieces hash the
+/// same in both contributes nothing and costs nothing. Returns the change over the whole
+/// area (pieces split at cell edges) and its areas: in total, then per region.
+pub fn change_between(index: &RegionIndex, before: &CellMap, after: &CellMap) -> (crate::change::Change, Vec<crate::change::ChangeAreas>) {
+    use crate::change::{Change, ChangeAreas};
+    use rayon::prelude::*;
+    let mut ids: Vec<CellId> = before.0.keys().chain(after.0.keys()).copied().collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let changed: Vec<CellId> = ids
+        .into_iter()
+        .filter(|id| match (before.0.get(id), after.0.get(id)) {
+            (Some(a), Some(b)) => a.hash != b.hash,
+            _ => true,
+        })
+        .collect();
+    let layers_of = |map: &CellMap, id: &CellId| crate::Layers {
+        layers: match map.0.get(id) {
+            Some(cell) => cell.layers.clone(),
+            None => PerStatus::from_fn(|_| MultiPolygon::new(Vec::new())),
+        },
+    };
+    let per_cell: Vec<(Change, ChangeAreas, Vec<(usize, ChangeAreas)>)> = changed
+        .par_iter()
+        .map(|id| {
+            let change = Change::between(&layers_of(before, id), &layers_of(after, id));
+            let areas = change.areas();
+            let regions = index
+                .by_cell
+                .get(id)
+                .map(|touching| {
+                    touching
+                        .iter()
+                        .map(|(region, cover)| match cover {
+                            Cover::Full => (*region, areas.clone()),
+                            Cover::Partial(piece) => (*region, change.within_area(piece).areas()),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            (change, areas, regions)
+        })
+        .collect();
+    let mut whole = Change::none();
+    let mut totals = vec![ChangeAreas::default(); 1 + index.regions];
+    for (change, areas, regions) in per_cell {
+        totals[0].add(&areas);
+        for (region, a) in &regions {
+            totals[1 + region].add(a);
+        }
+        whole.extend(change);
+    }
+    (whole, totals)
 }
 
 fn polygon_hash(polygon: &Polygon<f64>) -> u64 {
@@ -358,4 +442,44 @@ pub(crate) fn measure_indexed(
         rows.push(AreaRow::new(&time, &name, &region.name, Some(region.area_km2), areas));
     }
     SnapshotAreas { time, snapshot: name, rows }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::read::{read_snapshot, ReadOptions};
+    use crate::region::read_area_of_interest;
+    use std::path::Path;
+
+    fn sample(name: &str) -> Snapshot {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/data/snapshots").join(name);
+        read_snapshot(&path, &ReadOptions::default()).unwrap()
+    }
+
+    #[test]
+    fn unchanged_cells_are_reused_and_change_nothing() {
+        let aoi = read_area_of_interest(&Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/data/aoi.geojson")).unwrap();
+        let index = RegionIndex::new(Grid::default(), Some(&aoi), &[]);
+        let (first, second) = (sample("1730419200.geojson"), sample("1731024000.geojson"));
+        let mut timeline = Timeline::new();
+        let (areas, _) = timeline.advance(&index, &first);
+        let computed = timeline.stats.cells_computed;
+        assert!(computed > 0);
+        let before = timeline.cell_map();
+        // The same state again: every polygon and every cell is reused, nothing changes.
+        let (again, _) = timeline.advance(&index, &first);
+        assert_eq!(again, areas);
+        assert_eq!(timeline.stats.cells_computed, computed);
+        assert_eq!(timeline.stats.cells_reused, computed);
+        let (_, none) = change_between(&index, &before, &timeline.cell_map());
+        assert_eq!(none[0], crate::change::ChangeAreas::default());
+        // A week later the front moved 0.05° west: the liberated patch (36.8-37.2°E, the
+        // cells west of 37.25°E) is unchanged, and the occupied gain is 0.05° of the cell.
+        let before = timeline.cell_map();
+        timeline.advance(&index, &second);
+        assert!(timeline.stats.cells_reused > computed, "{:?}", timeline.stats);
+        let (_, change) = change_between(&index, &before, &timeline.cell_map());
+        assert!((change[0].gained.occupied / aoi.area_km2 - 0.05).abs() < 1e-6, "{:?}", change[0]);
+        assert!(change[0].gained.liberated.abs() < 1e-9 && change[0].lost.liberated.abs() < 1e-9);
+    }
 }

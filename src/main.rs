@@ -142,6 +142,15 @@ struct AreasArgs {
     /// The property that names a region (else the file stem).
     #[arg(long, default_value = "name", value_name = "KEY")]
     name_field: String,
+    #[command(flatten)]
+    engine: EngineArgs,
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+/// How areas are computed.
+#[derive(Args)]
+struct EngineArgs {
     /// indexed (layers in grid cells, unchanged cells reused) or plain (whole-layer
     /// boolean operations, the reference).
     #[arg(long, default_value = "indexed")]
@@ -153,8 +162,12 @@ struct AreasArgs {
     /// 0 keeps every edge as a geodesic (as pyproj measures a polygon).
     #[arg(long, default_value_t = 1.0, value_name = "KM")]
     max_edge_km: f64,
-    #[command(flatten)]
-    output: OutputArgs,
+}
+
+impl EngineArgs {
+    fn apply(&self, analysis: Analysis) -> Result<Analysis, Error> {
+        Ok(analysis.with_engine(self.engine).with_grid(grid(self.cell_deg)?).with_edges(edge_split(self.max_edge_km)?))
+    }
 }
 
 #[derive(Args)]
@@ -185,6 +198,8 @@ struct ChangesArgs {
     /// Also write the gained and lost areas of every period as a GeoJSON FeatureCollection.
     #[arg(long, value_name = "FILE.geojson")]
     polygons: Option<PathBuf>,
+    #[command(flatten)]
+    engine: EngineArgs,
     #[command(flatten)]
     output: OutputArgs,
 }
@@ -227,10 +242,8 @@ fn scan(args: &ScanArgs) -> Result<(), Error> {
 }
 
 fn areas(args: &AreasArgs) -> Result<(), Error> {
-    let analysis = analysis(&args.input, args.clip.as_ref(), &args.regions, &args.name_field)?
-        .with_engine(args.engine)
-        .with_grid(grid(args.cell_deg)?)
-        .with_edges(edge_split(args.max_edge_km)?);
+    let analysis = analysis(&args.input, args.clip.as_ref(), &args.regions, &args.name_field)?;
+    let analysis = args.engine.apply(analysis)?;
     let files = snapshot_files(&args.input.snapshots)?;
     if args.input.strict {
         summarize_warnings(&analysis.scan(&files)?, true)?;
@@ -282,6 +295,7 @@ fn synth(args: &SynthArgs) -> Result<(), Error> {
 
 fn changes(args: &ChangesArgs) -> Result<(), Error> {
     let analysis = analysis(&args.input, args.clip.as_ref(), &args.regions, &args.name_field)?;
+    let analysis = args.engine.apply(analysis)?;
     let files = snapshot_files(&args.input.snapshots)?;
     if args.input.strict {
         summarize_warnings(&analysis.scan(&files)?, true)?;
