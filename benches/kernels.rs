@@ -1,0 +1,54 @@
+//! Kernels of the pipeline on a synthetic timeline (no data needed): geodesic area, repair,
+//! grid cut, a snapshot through the indexed engine, and the change between two consecutive
+//! snapshots, cell by cell against whole layers.
+//!
+//!     cargo bench --bench kernels
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use frontline::change::Change;
+use frontline::grid::Grid;
+use frontline::index::{change_between, RegionIndex, Timeline};
+use frontline::layer::{Layers, Repair};
+use frontline::synth::{Synth, SynthConfig};
+use frontline::{AreaKm2, Status};
+use std::hint::black_box;
+
+fn kernels(c: &mut Criterion) {
+    let synth = Synth::new(SynthConfig::new().days(60).towns(50)).expect("a valid configuration");
+    let days: Vec<_> = synth.snapshots().collect();
+    let (a, b) = (days[40].polygons(), days[41].polygons());
+    let occupied = a[Status::Occupied].iter().max_by_key(|p| p.exterior().0.len()).expect("an occupied polygon").clone();
+    let aoi = synth.aoi_region();
+    let towns = synth.town_regions();
+
+    c.bench_function("geodesic area of the occupied polygon", |bench| bench.iter(|| black_box(&occupied).area_km2()));
+    c.bench_function("repair of the occupied polygon", |bench| bench.iter(|| black_box(&occupied).repair()));
+    c.bench_function("grid cut of the occupied polygon", |bench| bench.iter(|| Grid::default().cut(black_box(&occupied))));
+
+    let index = RegionIndex::new(Grid::default(), Some(&aoi), &towns);
+    let snapshot = |day: &frontline::synth::SynthSnapshot| {
+        let bytes = day.to_geojson();
+        frontline::read::parse_snapshot(day.file_name().as_ref(), &bytes, &frontline::ReadOptions::default()).expect("synthetic snapshots read")
+    };
+    let (sa, sb) = (snapshot(&days[40]), snapshot(&days[41]));
+    c.bench_function("indexed engine: a snapshot from scratch", |bench| {
+        bench.iter(|| Timeline::new().advance(&index, black_box(&sa)))
+    });
+
+    // Consecutive snapshots: whole-layer symmetric difference against cell by cell.
+    let (la, lb) = (Layers::build(&a, Some(&aoi.geometry)), Layers::build(&b, Some(&aoi.geometry)));
+    c.bench_function("change of consecutive snapshots: whole layers", |bench| {
+        bench.iter(|| Change::between(black_box(&la), black_box(&lb)).areas())
+    });
+    let mut timeline = Timeline::new();
+    timeline.advance(&index, &sa);
+    let before = timeline.cell_map();
+    timeline.advance(&index, &sb);
+    let after = timeline.cell_map();
+    c.bench_function("change of consecutive snapshots: cell by cell", |bench| {
+        bench.iter(|| change_between(&index, black_box(&before), black_box(&after)))
+    });
+}
+
+criterion_group!(benches, kernels);
+criterion_main!(benches);
