@@ -395,8 +395,19 @@ impl Data<'_> {
                 Some(clip) => format!(" within {}", clip.name),
                 None => String::new(),
             };
+            let root = root.titled(&format!("Area by status{where_}, stacked"), ("sans-serif", 24))?;
+            let latest = match totals.last() {
+                Some(r) => format!(
+                    "latest ({}): occupied {} km², contested {} km², liberated {} km²",
+                    day_of(&r.time),
+                    format_km2(r.occupied_km2).trim_end_matches(".0"),
+                    format_km2(r.contested_km2).trim_end_matches(".0"),
+                    format_km2(r.liberated_km2).trim_end_matches(".0")
+                ),
+                None => String::new(),
+            };
             let mut chart = ChartBuilder::on(&root)
-                .caption(format!("Area by status{where_}, stacked"), ("sans-serif", 24))
+                .caption(latest, ("sans-serif", 15))
                 .margin(16)
                 .x_label_area_size(40)
                 .y_label_area_size(90)
@@ -404,7 +415,7 @@ impl Data<'_> {
             let format = self.date_format();
             chart
                 .configure_mesh()
-                .x_labels(10)
+                .x_labels(14)
                 .y_labels(8)
                 .x_label_formatter(&|t| t.format(format).to_string())
                 .y_label_formatter(&|v| format_km2(*v).trim_end_matches(".0").to_string())
@@ -480,7 +491,7 @@ impl Data<'_> {
             let format = self.date_format();
             chart
                 .configure_mesh()
-                .x_labels(10)
+                .x_labels(14)
                 .y_labels(10)
                 .x_label_formatter(&|t| t.format(format).to_string())
                 .y_label_formatter(&|v| format_change_km2(*v).trim_end_matches(".0").to_string())
@@ -558,7 +569,7 @@ impl Data<'_> {
             let format = self.date_format();
             chart
                 .configure_mesh()
-                .x_labels(10)
+                .x_labels(14)
                 .y_labels(8)
                 .x_label_formatter(&|t| t.format(format).to_string())
                 .y_label_formatter(&|v| format!("{v:.0} %"))
