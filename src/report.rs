@@ -221,7 +221,7 @@ pub fn write_report_with(
         },
         None => None,
     };
-    let svgs: [(&str, std::result::Result<String, Box<dyn std::error::Error>>); 4] = [
+    let svgs: [(&str, ChartResult); 4] = [
         (CHARTS[0], data.area_chart()),
         (CHARTS[1], data.weekly_chart()),
         (CHARTS[2], data.share_chart(&top)),
@@ -301,6 +301,7 @@ const WIDTH: u32 = 960;
 const HEIGHT: u32 = 540;
 
 type ChartResult = std::result::Result<String, Box<dyn std::error::Error>>;
+type Point = (DateTime<Utc>, f64);
 
 struct Data<'a> {
     analysis: &'a Analysis,
@@ -531,7 +532,7 @@ impl Data<'_> {
             let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
             root.fill(&WHITE)?;
             // The series: the top regions, else the area of interest as a whole.
-            let mut series: Vec<(String, Vec<(DateTime<Utc>, f64)>)> = Vec::new();
+            let mut series: Vec<(String, Vec<Point>)> = Vec::new();
             for (name, peak) in top {
                 if let Some(i) = self.analysis.regions.iter().position(|r| &r.name == name) {
                     let points = self
