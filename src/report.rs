@@ -410,6 +410,7 @@ impl Data<'_> {
             let mut chart = ChartBuilder::on(&root)
                 .caption(latest, ("sans-serif", 15))
                 .margin(16)
+                .margin_right(36)
                 .x_label_area_size(40)
                 .y_label_area_size(90)
                 .build_cartesian_2d((a..b).monthly(), 0.0..top)?;
@@ -486,6 +487,7 @@ impl Data<'_> {
             let mut chart = ChartBuilder::on(&root)
                 .caption("Occupied area: net change per week", ("sans-serif", 24))
                 .margin(16)
+                .margin_right(36)
                 .x_label_area_size(40)
                 .y_label_area_size(90)
                 .build_cartesian_2d((a..b).monthly(), (low - pad)..(high + pad))?;
@@ -564,6 +566,7 @@ impl Data<'_> {
             let mut chart = ChartBuilder::on(&root)
                 .caption(title, ("sans-serif", 24))
                 .margin(16)
+                .margin_right(36)
                 .x_label_area_size(40)
                 .y_label_area_size(70)
                 .build_cartesian_2d((a..b).monthly(), 0.0..top_y)?;
