@@ -67,13 +67,21 @@ pub enum Error {
         /// What the operating system said.
         source: std::io::Error,
     },
+    /// A chart could not be drawn.
+    #[error("{path}: cannot draw the chart: {message}", path = .path.display())]
+    Chart {
+        /// The chart file.
+        path: PathBuf,
+        /// What the plotting library said.
+        message: String,
+    },
 }
 
 impl Error {
     /// True when the error is about the input (data or arguments), as opposed to a failure
     /// of the machine (an output that cannot be written). The CLI exits with 2 for these.
     pub fn is_bad_input(&self) -> bool {
-        !matches!(self, Error::Write { .. })
+        !matches!(self, Error::Write { .. } | Error::Chart { .. })
     }
 
     pub(crate) fn io(path: &Path, source: std::io::Error) -> Self {

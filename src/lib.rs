@@ -15,7 +15,8 @@
 //! - [`analysis`]: the whole job over many snapshots, in parallel;
 //! - [`synth`]: realistic synthetic timelines from a seed, for examples, tests and benchmarks.
 //! - [`timeline`]: resampling snapshots to days, weeks or months;
-//! - [`change`]: gained, lost, net and transitions between two states, per region.
+//! - [`change`]: gained, lost, net and transitions between two states, per region;
+//! - [`report`]: `report.md` and SVG charts people read.
 //!
 //! ```
 //! use frontline::{Analysis, Region, AreaKm2};
@@ -53,6 +54,7 @@ pub mod output;
 pub mod overlay;
 pub mod read;
 pub mod region;
+pub mod report;
 mod status;
 pub mod synth;
 pub mod time;

@@ -37,6 +37,46 @@ enum Command {
     /// Write a synthetic timeline (deterministic from a seed) in the DeepState export format:
     /// DIR/snapshots/<unix seconds>.geojson, DIR/aoi.geojson, DIR/towns.geojson.
     Synth(SynthArgs),
+    /// Write report.md and SVG charts into DIR: areas by status over time, net change per
+    /// week, contested share of the regions, a map of the last week's change. With no
+    /// snapshots, on a synthetic timeline (written to DIR/synthetic/).
+    Report(ReportArgs),
+}
+
+#[derive(Args)]
+struct ReportArgs {
+    /// Snapshot files or directories; none: a synthetic timeline (frontline synth's defaults).
+    snapshots: Vec<PathBuf>,
+    /// The directory to write report.md and the charts into.
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// Clip every layer to the polygons of this GeoJSON file (the area of interest).
+    #[arg(long, value_name = "FILE")]
+    clip: Option<PathBuf>,
+    /// Regions to measure: GeoJSON files or directories of them, repeatable.
+    #[arg(long, value_name = "FILE|DIR")]
+    regions: Vec<PathBuf>,
+    /// The property that names a region (else the file stem).
+    #[arg(long, default_value = "name", value_name = "KEY")]
+    name_field: String,
+    /// Classification: deepstate, all:<STATUS> or property:<KEY>.
+    #[arg(long, default_value = "deepstate")]
+    classify: String,
+    /// With --classify property:<KEY>: VALUE=STATUS, repeatable.
+    #[arg(long = "map", value_name = "VALUE=STATUS")]
+    map: Vec<String>,
+    /// Read the snapshot time from this property instead of the file name.
+    #[arg(long, value_name = "KEY")]
+    time_field: Option<String>,
+    /// Turn warnings (unclassified polygons, repaired rings) into errors.
+    #[arg(long)]
+    strict: bool,
+    /// Regions drawn in the contested-share chart and listed as having moved most.
+    #[arg(long, default_value_t = 6, value_name = "N")]
+    top: usize,
+    /// No progress bar (there is none when standard error is not a terminal either).
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 #[derive(Args)]
@@ -211,6 +251,7 @@ fn main() -> ExitCode {
         Command::Areas(args) => areas(args),
         Command::Synth(args) => synth(args),
         Command::Changes(args) => changes(args),
+        Command::Report(args) => report(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -318,6 +359,78 @@ fn changes(args: &ChangesArgs) -> Result<(), Error> {
             .map_err(|source| Error::Write { path: path.clone(), source })?;
     }
     args.output.write(&rows)
+}
+
+fn report(args: &ReportArgs) -> Result<(), Error> {
+    use frontline::report::{synthetic_inputs, write_report_with, Progress, ReportOptions};
+    use std::io::IsTerminal;
+    let began = std::time::Instant::now();
+    let (analysis, files, options) = if args.snapshots.is_empty() {
+        if args.clip.is_some() || !args.regions.is_empty() || args.time_field.is_some() {
+            return Err(Error::Usage("--clip, --regions and --time-field need snapshots; without any, the report runs on a synthetic timeline with its own".into()));
+        }
+        let config = SynthConfig::new();
+        let dir = args.out.join("synthetic");
+        println!(
+            "frontline report: no snapshots given, so this runs on SYNTHETIC data: a {}-day timeline (seed {}, {} towns) written to {}",
+            config.days,
+            config.seed,
+            config.towns,
+            dir.display()
+        );
+        let inputs = synthetic_inputs(&config, &dir)?;
+        (inputs.analysis, inputs.files, inputs.options)
+    } else {
+        let input = InputArgs {
+            snapshots: args.snapshots.clone(),
+            classify: args.classify.clone(),
+            map: args.map.clone(),
+            time_field: args.time_field.clone(),
+            strict: args.strict,
+        };
+        let analysis = analysis(&input, args.clip.as_ref(), &args.regions, &args.name_field)?;
+        let files = snapshot_files(&args.snapshots)?;
+        let shown: Vec<String> = args.snapshots.iter().map(|p| p.display().to_string()).collect();
+        println!("frontline report: {} snapshots from {} into {}", files.len(), shown.join(", "), args.out.display());
+        if args.strict {
+            summarize_warnings(&analysis.scan(&files)?, true)?;
+        }
+        (analysis, files, ReportOptions::new(format!("the snapshots in {}", shown.join(", "))))
+    };
+    let options = options.top_regions(args.top);
+    let bar = (!args.quiet && std::io::stderr().is_terminal()).then(|| {
+        let bar = indicatif::ProgressBar::new(0);
+        let style = indicatif::ProgressStyle::with_template("{msg:>16} [{bar:40}] {pos}/{len} {elapsed}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> ");
+        bar.set_style(style);
+        bar
+    });
+    let mut on_progress = |p: Progress<'_>| {
+        if let Some(bar) = &bar {
+            match p {
+                Progress::Stage { name, steps } => {
+                    bar.set_message(name.to_string());
+                    bar.set_length(steps);
+                    bar.set_position(0);
+                }
+                Progress::Advance(n) => bar.inc(n),
+            }
+        }
+    };
+    let summary = write_report_with(&analysis, &files, &args.out, &options, &mut on_progress);
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    let summary = summary?;
+    println!(
+        "wrote {} and {} charts in {:.1} s ({} snapshots)",
+        summary.markdown.display(),
+        summary.charts.len(),
+        began.elapsed().as_secs_f64(),
+        summary.snapshots
+    );
+    Ok(())
 }
 
 /// Prints one line per kind of warning to standard error; in strict mode the first

@@ -1,0 +1,950 @@
+//! Reports people read: `report.md` and four SVG charts from a timeline of snapshots.
+//!
+//! [`write_report`] measures the areas of every snapshot ([`Analysis::areas`]), the change
+//! per ISO week and per calendar month ([`Analysis::changes_each`] with [`Every::Week`] and
+//! [`Every::Month`]), and writes into the output folder:
+//!
+//! | file | what it shows |
+//! | --- | --- |
+//! | `report.md` | what data it ran on, the headline table (latest areas and shares, last week's and last month's change), the regions that moved most in the last month, the charts, the method |
+//! | `area-by-status.svg` | area occupied, contested and liberated over time, stacked, km² |
+//! | `weekly-net-change.svg` | the net change of the occupied area per week, bars above zero (occupied grew) and below (it shrank) |
+//! | `contested-share.svg` | the contested share of the regions with the highest peak, over time |
+//! | `last-week-map.svg` | the last week's occupied gains (red) and losses (blue) on a map, over the latest occupied and contested areas and the outline of the area of interest |
+//!
+//! The library stays quiet: progress, if wanted, comes through a callback
+//! ([`write_report_with`]); the `frontline report` command turns it into a progress bar.
+//!
+//! ```
+//! use frontline::report::{synthetic_inputs, write_report, CHARTS};
+//! use frontline::synth::SynthConfig;
+//!
+//! let dir = tempfile::tempdir().map_err(|e| frontline::Error::Usage(e.to_string()))?;
+//! // 30 days of a synthetic war, written as files and read back like the real map.
+//! let inputs = synthetic_inputs(&SynthConfig::new().days(30).towns(6), &dir.path().join("synthetic"))?;
+//! let summary = write_report(&inputs.analysis, &inputs.files, dir.path(), &inputs.options)?;
+//! assert_eq!(summary.snapshots, 30);
+//! let markdown = std::fs::read_to_string(&summary.markdown).unwrap();
+//! assert!(markdown.lines().next().unwrap().contains("synthetic"));
+//! for chart in CHARTS {
+//!     assert!(dir.path().join(chart).is_file());
+//!     assert!(markdown.contains(&format!("]({chart})")));
+//! }
+//! # Ok::<(), frontline::Error>(())
+//! ```
+
+use crate::change::{ChangeRow, PeriodChange};
+use crate::error::{Error, Result};
+use crate::output::write_file_atomically;
+use crate::read::{file_name, read_snapshot, snapshot_files};
+use crate::region::{read_area_of_interest, read_regions};
+use crate::synth::{write_timeline, SynthConfig};
+use crate::time::parse_time;
+use crate::timeline::{Every, Resampling};
+use crate::{Analysis, AreaRow, Layers, SnapshotAreas, Status};
+use chrono::{DateTime, Duration, Utc};
+use geo::{BooleanOps, BoundingRect, Centroid, MultiPolygon, Rect, Simplify};
+use plotters::prelude::*;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// The charts of a report, in the order of the Markdown.
+pub const CHARTS: [&str; 4] = ["area-by-status.svg", "weekly-net-change.svg", "contested-share.svg", "last-week-map.svg"];
+
+/// What a report says about its data.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportOptions {
+    /// What the snapshots are, for the first line of the report (e.g. "DeepState snapshots
+    /// in ../shared/data/deepstate/snapshots").
+    pub source: String,
+    /// The data are synthetic: the first line says so.
+    pub synthetic: bool,
+    /// Regions drawn in the contested-share chart and listed as having moved most.
+    pub top_regions: usize,
+}
+
+impl ReportOptions {
+    /// Real data from `source`, the 6 top regions.
+    pub fn new(source: impl Into<String>) -> ReportOptions {
+        ReportOptions { source: source.into(), synthetic: false, top_regions: 6 }
+    }
+
+    /// Marks the data as synthetic.
+    pub fn synthetic(mut self, synthetic: bool) -> ReportOptions {
+        self.synthetic = synthetic;
+        self
+    }
+
+    /// Sets the number of top regions.
+    pub fn top_regions(mut self, n: usize) -> ReportOptions {
+        self.top_regions = n;
+        self
+    }
+}
+
+/// Progress of [`write_report_with`], for a progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress<'a> {
+    /// A stage begins with this many steps.
+    Stage {
+        /// What it does.
+        name: &'a str,
+        /// How many steps it takes.
+        steps: u64,
+    },
+    /// Steps of the current stage are done.
+    Advance(u64),
+}
+
+/// What [`write_report`] wrote and the headline it found.
+#[derive(Debug, Clone)]
+pub struct ReportSummary {
+    /// `OUT/report.md`.
+    pub markdown: PathBuf,
+    /// The SVG charts, as [`CHARTS`] names them.
+    pub charts: Vec<PathBuf>,
+    /// Snapshots measured.
+    pub snapshots: usize,
+    /// The first line of `report.md`.
+    pub first_line: String,
+    /// The `total` row of the latest snapshot.
+    pub latest: AreaRow,
+}
+
+/// A synthetic timeline written to files, and how to report on it: see [`synthetic_inputs`].
+#[derive(Debug, Clone)]
+pub struct SyntheticInputs {
+    /// Clipped to the synthetic area of interest, the towns as regions.
+    pub analysis: Analysis,
+    /// The snapshot files.
+    pub files: Vec<PathBuf>,
+    /// A source line saying the data are synthetic.
+    pub options: ReportOptions,
+    /// The folder written: `aoi.geojson`, `towns.geojson`, `snapshots/`.
+    pub dir: PathBuf,
+}
+
+/// Writes a synthetic timeline into `dir` (replacing a timeline written there before) and
+/// reads its area of interest and towns back as the clip and the regions, the way real
+/// data are read.
+pub fn synthetic_inputs(config: &SynthConfig, dir: &Path) -> Result<SyntheticInputs> {
+    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "synthetic".into());
+    let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).map_err(|source| Error::Write { path: parent.to_path_buf(), source })?;
+    let temp = parent.join(format!(".{name}.{}.tmp", std::process::id()));
+    let _ = std::fs::remove_dir_all(&temp);
+    let written = write_timeline(config, &temp);
+    let moved = written.and_then(|_| {
+        if dir.exists() {
+            std::fs::remove_dir_all(dir).map_err(|source| Error::Write { path: dir.to_path_buf(), source })?;
+        }
+        std::fs::rename(&temp, dir).map_err(|source| Error::Write { path: dir.to_path_buf(), source })
+    });
+    if let Err(e) = moved {
+        let _ = std::fs::remove_dir_all(&temp);
+        return Err(e);
+    }
+    let analysis = Analysis::new()
+        .with_clip(read_area_of_interest(&dir.join("aoi.geojson"))?)
+        .with_regions(read_regions(&[dir.join("towns.geojson")], "name")?);
+    let files = snapshot_files(&[dir.join("snapshots")])?;
+    let source = format!(
+        "a synthetic timeline ({} days from {}, seed {}, {} towns; generated by frontline, not real events) in {}",
+        config.days,
+        config.start.format("%Y-%m-%d"),
+        config.seed,
+        config.towns,
+        dir.display()
+    );
+    Ok(SyntheticInputs { analysis, files, options: ReportOptions::new(source).synthetic(true), dir: dir.to_path_buf() })
+}
+
+/// Writes `report.md` and the [`CHARTS`] into `out` (created if needed): see the module
+/// documentation.
+pub fn write_report(analysis: &Analysis, files: &[PathBuf], out: &Path, options: &ReportOptions) -> Result<ReportSummary> {
+    write_report_with(analysis, files, out, options, &mut |_| {})
+}
+
+/// [`write_report`], telling `progress` how far it got.
+pub fn write_report_with(
+    analysis: &Analysis,
+    files: &[PathBuf],
+    out: &Path,
+    options: &ReportOptions,
+    progress: &mut dyn FnMut(Progress<'_>),
+) -> Result<ReportSummary> {
+    if files.is_empty() {
+        return Err(Error::Usage("no snapshot files to report on".into()));
+    }
+    std::fs::create_dir_all(out).map_err(|source| Error::Write { path: out.to_path_buf(), source })?;
+
+    // Areas, a slice of files at a time so that progress moves; each slice still runs on
+    // every core.
+    progress(Progress::Stage { name: "measuring areas", steps: files.len() as u64 });
+    let ordered: Vec<PathBuf> = analysis.snapshot_times(files)?.into_iter().map(|(_, p)| p).collect();
+    let slice = (ordered.len() / 20).max(8 * rayon::current_num_threads()).max(1);
+    let mut areas: Vec<SnapshotAreas> = Vec::with_capacity(ordered.len());
+    for part in ordered.chunks(slice) {
+        areas.extend(analysis.areas(part)?);
+        progress(Progress::Advance(part.len() as u64));
+    }
+    let times: Vec<DateTime<Utc>> = areas.iter().map(|a| parse_time(&a.time).unwrap_or_default()).collect();
+
+    // Weekly changes, keeping the last period's polygons for the map.
+    let weekly_resampling = Resampling::new(Every::Week);
+    progress(Progress::Stage { name: "weekly changes", steps: weekly_resampling.timeline(&times).periods.len() as u64 });
+    let mut weekly: Vec<ChangeRow> = Vec::new();
+    let mut last_week: Option<PeriodChange> = None;
+    let weekly_timeline = analysis.changes_each(&ordered, &weekly_resampling, |period| {
+        weekly.extend(period.rows.iter().cloned());
+        last_week = Some(period);
+        progress(Progress::Advance(1));
+        Ok(())
+    })?;
+    let monthly_resampling = Resampling::new(Every::Month);
+    progress(Progress::Stage { name: "monthly changes", steps: monthly_resampling.timeline(&times).periods.len() as u64 });
+    let mut monthly: Vec<ChangeRow> = Vec::new();
+    let monthly_timeline = analysis.changes_each(&ordered, &monthly_resampling, |period| {
+        monthly.extend(period.rows);
+        progress(Progress::Advance(1));
+        Ok(())
+    })?;
+
+    progress(Progress::Stage { name: "charts", steps: CHARTS.len() as u64 });
+    let data = Data { analysis, areas: &areas, times: &times, weekly: &weekly, monthly: &monthly, options };
+    let top = data.top_contested_regions();
+    let mut charts = Vec::new();
+    let context = match &last_week {
+        Some(period) => match ordered.iter().find(|p| file_name(p) == period.to.1) {
+            Some(path) => Some(analysis.layers(&read_snapshot(path, &analysis.read)?)),
+            None => None,
+        },
+        None => None,
+    };
+    let svgs: [(&str, ChartResult); 4] = [
+        (CHARTS[0], data.area_chart()),
+        (CHARTS[1], data.weekly_chart()),
+        (CHARTS[2], data.share_chart(&top)),
+        (CHARTS[3], data.map_chart(last_week.as_ref(), context.as_ref())),
+    ];
+    for (name, svg) in svgs {
+        let path = out.join(name);
+        let svg = svg.map_err(|e| Error::Chart { path: path.clone(), message: e.to_string() })?;
+        write_file_atomically(&path, |w| w.write_all(svg.as_bytes())).map_err(|source| Error::Write { path: path.clone(), source })?;
+        charts.push(path);
+        progress(Progress::Advance(1));
+    }
+
+    let skipped = weekly_timeline.skipped.len() + monthly_timeline.skipped.len();
+    let (first_line, markdown) = data.markdown(last_week.as_ref(), skipped);
+    let path = out.join("report.md");
+    write_file_atomically(&path, |w| w.write_all(markdown.as_bytes())).map_err(|source| Error::Write { path: path.clone(), source })?;
+    let latest = areas.last().and_then(|a| a.rows.first()).cloned().ok_or_else(|| Error::Usage("no snapshot measured".into()))?;
+    Ok(ReportSummary { markdown: path, charts, snapshots: areas.len(), first_line, latest })
+}
+
+/// An area in km² with thousands separators and one decimal, as the report prints it.
+///
+/// ```
+/// assert_eq!(frontline::report::format_km2(112345.67), "112,345.7");
+/// assert_eq!(frontline::report::format_km2(-0.04), "0.0");
+/// ```
+pub fn format_km2(x: f64) -> String {
+    let text = format!("{:.1}", x.abs());
+    let (int, frac) = text.split_once('.').unwrap_or((&text, "0"));
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let negative = x < 0.0 && text.bytes().any(|b| b.is_ascii_digit() && b != b'0');
+    format!("{}{grouped}.{frac}", if negative { "-" } else { "" })
+}
+
+/// A change in km², signed: `+12.3`, `-4.0`, `0.0`.
+///
+/// ```
+/// assert_eq!(frontline::report::format_change_km2(1234.5), "+1,234.5");
+/// assert_eq!(frontline::report::format_change_km2(-4.0), "-4.0");
+/// ```
+pub fn format_change_km2(x: f64) -> String {
+    let text = format_km2(x);
+    if x > 0.0 && text != "0.0" { format!("+{text}") } else { text }
+}
+
+/// A share as a percentage with two decimals.
+///
+/// ```
+/// assert_eq!(frontline::report::format_share(0.18934), "18.93 %");
+/// ```
+pub fn format_share(x: f64) -> String {
+    format!("{:.2} %", x * 100.0)
+}
+
+const OCCUPIED: RGBColor = RGBColor(192, 57, 43);
+const CONTESTED: RGBColor = RGBColor(230, 150, 30);
+const LIBERATED: RGBColor = RGBColor(46, 134, 193);
+const LOST: RGBColor = RGBColor(30, 90, 200);
+const PALETTE: [RGBColor; 8] = [
+    RGBColor(31, 119, 180),
+    RGBColor(214, 39, 40),
+    RGBColor(44, 160, 44),
+    RGBColor(148, 103, 189),
+    RGBColor(255, 127, 14),
+    RGBColor(140, 86, 75),
+    RGBColor(227, 119, 194),
+    RGBColor(23, 190, 207),
+];
+const WIDTH: u32 = 960;
+const HEIGHT: u32 = 540;
+
+type ChartResult = std::result::Result<String, Box<dyn std::error::Error>>;
+type Point = (DateTime<Utc>, f64);
+
+struct Data<'a> {
+    analysis: &'a Analysis,
+    areas: &'a [SnapshotAreas],
+    times: &'a [DateTime<Utc>],
+    weekly: &'a [ChangeRow],
+    monthly: &'a [ChangeRow],
+    options: &'a ReportOptions,
+}
+
+fn day(t: &DateTime<Utc>) -> String {
+    t.format("%Y-%m-%d").to_string()
+}
+
+fn day_of(time: &str) -> String {
+    parse_time(time).map(|t| day(&t)).unwrap_or_else(|| time.to_string())
+}
+
+/// The rows of the last period of a change table (`total` first) that is over by `last`
+/// (the latest snapshot) give or take a day, else of the last period.
+fn last_complete(rows: &[ChangeRow], last: DateTime<Utc>) -> &[ChangeRow] {
+    let mut end = rows.len();
+    let mut fallback: Option<&[ChangeRow]> = None;
+    while end > 0 {
+        let label = &rows[end - 1].period;
+        let start = rows[..end].iter().rposition(|r| &r.period != label).map_or(0, |i| i + 1);
+        let period = &rows[start..end];
+        fallback.get_or_insert(period);
+        if period_end(label).is_some_and(|e| e <= last + Duration::days(1)) {
+            return period;
+        }
+        end = start;
+    }
+    fallback.unwrap_or(&[])
+}
+
+/// The end boundary (UTC) of a week (`YYYY-Www`) or month (`YYYY-MM`) label.
+fn period_end(label: &str) -> Option<DateTime<Utc>> {
+    if label.contains("-W") {
+        return iso_week_start(label).map(|s| s + Duration::days(7));
+    }
+    let first = chrono::NaiveDate::parse_from_str(&format!("{label}-01"), "%Y-%m-%d").ok()?;
+    let next = first.checked_add_months(chrono::Months::new(1))?;
+    Some(next.and_time(chrono::NaiveTime::MIN).and_utc())
+}
+
+impl Data<'_> {
+    fn time_range(&self) -> (DateTime<Utc>, DateTime<Utc>) {
+        let first = self.times.first().copied().unwrap_or_default();
+        let last = self.times.last().copied().unwrap_or_default();
+        (first, if last > first { last } else { first + Duration::days(1) })
+    }
+
+    fn date_format(&self) -> &'static str {
+        let (a, b) = self.time_range();
+        if (b - a).num_days() > 180 { "%b %Y" } else { "%d %b" }
+    }
+
+    /// Regions by peak contested share over the timeline, highest first (only those ever
+    /// contested), at most `top_regions`.
+    fn top_contested_regions(&self) -> Vec<(String, f64)> {
+        let mut peaks: Vec<(String, f64)> = Vec::new();
+        for (i, region) in self.analysis.regions.iter().enumerate() {
+            let peak = self
+                .areas
+                .iter()
+                .filter_map(|a| a.rows.get(i + 1))
+                .filter_map(|r| r.contested_share)
+                .fold(0.0, f64::max);
+            if peak > 0.0 {
+                peaks.push((region.name.clone(), peak));
+            }
+        }
+        peaks.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        peaks.truncate(self.options.top_regions);
+        peaks
+    }
+
+    fn area_chart(&self) -> ChartResult {
+        let mut svg = String::new();
+        {
+            let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+            root.fill(&WHITE)?;
+            let totals: Vec<&AreaRow> = self.areas.iter().filter_map(|a| a.rows.first()).collect();
+            let stacked: Vec<[f64; 3]> = totals
+                .iter()
+                .map(|r| [r.occupied_km2, r.occupied_km2 + r.contested_km2, r.occupied_km2 + r.contested_km2 + r.liberated_km2])
+                .collect();
+            let top = stacked.iter().map(|s| s[2]).fold(0.0, f64::max).max(1.0) * 1.08;
+            let (a, b) = self.time_range();
+            let where_ = match &self.analysis.clip {
+                Some(clip) => format!(" within {}", clip.name),
+                None => String::new(),
+            };
+            let root = root.titled(&format!("Area by status{where_}, stacked"), ("sans-serif", 24))?;
+            let latest = match totals.last() {
+                Some(r) => format!(
+                    "latest ({}): occupied {} km², contested {} km², liberated {} km²",
+                    day_of(&r.time),
+                    format_km2(r.occupied_km2).trim_end_matches(".0"),
+                    format_km2(r.contested_km2).trim_end_matches(".0"),
+                    format_km2(r.liberated_km2).trim_end_matches(".0")
+                ),
+                None => String::new(),
+            };
+            let mut chart = ChartBuilder::on(&root)
+                .caption(latest, ("sans-serif", 15))
+                .margin(16)
+                .margin_right(36)
+                .x_label_area_size(40)
+                .y_label_area_size(90)
+                .build_cartesian_2d((a..b).monthly(), 0.0..top)?;
+            let format = self.date_format();
+            chart
+                .configure_mesh()
+                .x_labels(14)
+                .y_labels(8)
+                .x_label_formatter(&|t| t.format(format).to_string())
+                .y_label_formatter(&|v| format_km2(*v).trim_end_matches(".0").to_string())
+                .y_desc("km²")
+                .x_desc("snapshot date (UTC)")
+                .light_line_style(WHITE.mix(0.0))
+                .draw()?;
+            let layers = [(2, LIBERATED, "liberated"), (1, CONTESTED, "contested (grey zone)"), (0, OCCUPIED, "occupied")];
+            for (k, colour, label) in layers {
+                let points: Vec<(DateTime<Utc>, f64)> = self.times.iter().zip(&stacked).map(|(t, s)| (*t, s[k])).collect();
+                chart
+                    .draw_series(AreaSeries::new(points, 0.0, colour.mix(0.85)).border_style(colour.stroke_width(1)))?
+                    .label(label)
+                    .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], colour.filled()));
+            }
+            chart
+                .configure_series_labels()
+                .position(SeriesLabelPosition::LowerRight)
+                .background_style(WHITE.mix(0.9))
+                .border_style(BLACK.mix(0.4))
+                .draw()?;
+            root.present()?;
+        }
+        Ok(svg)
+    }
+
+    fn weekly_chart(&self) -> ChartResult {
+        let mut svg = String::new();
+        {
+            let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+            root.fill(&WHITE)?;
+            let bars: Vec<(DateTime<Utc>, DateTime<Utc>, f64)> = self
+                .weekly
+                .iter()
+                .filter(|r| r.region == "total")
+                .filter_map(|r| {
+                    // Bars span the week itself: from Monday (the start boundary) to the next Monday.
+                    let start = iso_week_start(&r.period)?;
+                    Some((start, start + Duration::days(7), r.occupied_net_km2))
+                })
+                .collect();
+            // A few extreme weeks would flatten all the others: the axis stops at 2.5 times
+            // the 90th percentile of the weekly change, and longer bars are cut there and
+            // carry their value.
+            let mut sizes: Vec<f64> = bars.iter().map(|b| b.2.abs()).collect();
+            sizes.sort_by(f64::total_cmp);
+            let cap = sizes.get(sizes.len() * 9 / 10).map_or(f64::INFINITY, |p| (p * 2.5).max(10.0));
+            let high = bars.iter().map(|b| b.2.min(cap)).fold(0.0, f64::max);
+            let low = bars.iter().map(|b| b.2.max(-cap)).fold(0.0, f64::min);
+            let pad = ((high - low) * 0.08).max(1.0);
+            let (a, b) = match (bars.first(), bars.last()) {
+                (Some(f), Some(l)) => (f.0, l.1),
+                _ => self.time_range(),
+            };
+            let cut = bars.iter().filter(|b| b.2.abs() > cap).count();
+            let x_desc = if cut == 0 {
+                "week (Monday to Monday, UTC)".to_string()
+            } else {
+                let extreme = |f: fn(f64, f64) -> f64| bars.iter().map(|b| b.2).fold(0.0, f);
+                format!(
+                    "week (Monday to Monday, UTC); {cut} bar(s) cut at ±{} km², extremes {} and {} km²",
+                    format_km2(cap).trim_end_matches(".0"),
+                    format_change_km2(extreme(f64::max)).trim_end_matches(".0"),
+                    format_change_km2(extreme(f64::min)).trim_end_matches(".0"),
+                )
+            };
+            let mut chart = ChartBuilder::on(&root)
+                .caption("Occupied area: net change per week", ("sans-serif", 24))
+                .margin(16)
+                .margin_right(36)
+                .x_label_area_size(40)
+                .y_label_area_size(90)
+                .build_cartesian_2d((a..b).monthly(), (low - pad)..(high + pad))?;
+            let format = self.date_format();
+            chart
+                .configure_mesh()
+                .x_labels(14)
+                .y_labels(10)
+                .x_label_formatter(&|t| t.format(format).to_string())
+                .y_label_formatter(&|v| format_change_km2(*v).trim_end_matches(".0").to_string())
+                .y_desc("km² per ISO week")
+                .x_desc(x_desc)
+                .light_line_style(WHITE.mix(0.0))
+                .draw()?;
+            let gap = Duration::hours(if (b - a).num_days() > 400 { 12 } else { 24 });
+            chart
+                .draw_series(
+                    bars.iter().filter(|b| b.2 > 0.0).map(|&(s, e, v)| Rectangle::new([(s + gap, 0.0), (e - gap, v.min(cap))], OCCUPIED.filled())),
+                )?
+                .label("occupied area grew")
+                .legend(|(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], OCCUPIED.filled()));
+            chart
+                .draw_series(
+                    bars.iter().filter(|b| b.2 < 0.0).map(|&(s, e, v)| Rectangle::new([(s + gap, v.max(-cap)), (e - gap, 0.0)], LOST.filled())),
+                )?
+                .label("occupied area shrank")
+                .legend(|(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], LOST.filled()));
+            chart.draw_series(LineSeries::new([(a, 0.0), (b, 0.0)], BLACK.stroke_width(1)))?;
+
+            chart
+                .configure_series_labels()
+                .position(SeriesLabelPosition::LowerRight)
+                .background_style(WHITE.mix(0.9))
+                .border_style(BLACK.mix(0.4))
+                .draw()?;
+            root.present()?;
+        }
+        Ok(svg)
+    }
+
+    fn share_chart(&self, top: &[(String, f64)]) -> ChartResult {
+        let mut svg = String::new();
+        {
+            let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+            root.fill(&WHITE)?;
+            // The series: the top regions, else the area of interest as a whole.
+            let mut series: Vec<(String, Vec<Point>)> = Vec::new();
+            for (name, peak) in top {
+                if let Some(i) = self.analysis.regions.iter().position(|r| &r.name == name) {
+                    let points = self
+                        .times
+                        .iter()
+                        .zip(self.areas)
+                        .filter_map(|(t, a)| Some((*t, a.rows.get(i + 1)?.contested_share? * 100.0)))
+                        .collect();
+                    series.push((format!("{name} (peak {})", format_share(*peak)), points));
+                }
+            }
+            let title = if series.is_empty() {
+                if let Some(clip) = &self.analysis.clip {
+                    let points = self
+                        .times
+                        .iter()
+                        .zip(self.areas)
+                        .filter_map(|(t, a)| Some((*t, a.rows.first()?.contested_share? * 100.0)))
+                        .collect();
+                    series.push((clip.name.clone(), points));
+                }
+                "Contested share of the area of interest".to_string()
+            } else {
+                format!("Contested (grey zone) share of the {} most contested regions", series.len())
+            };
+            let high = series.iter().flat_map(|s| s.1.iter().map(|p| p.1)).fold(0.0, f64::max);
+            let top_y = if high > 0.0 { (high * 1.1).min(100.0) } else { 1.0 };
+            let (a, b) = self.time_range();
+            let mut chart = ChartBuilder::on(&root)
+                .caption(title, ("sans-serif", 24))
+                .margin(16)
+                .margin_right(36)
+                .x_label_area_size(40)
+                .y_label_area_size(70)
+                .build_cartesian_2d((a..b).monthly(), 0.0..top_y)?;
+            let format = self.date_format();
+            chart
+                .configure_mesh()
+                .x_labels(14)
+                .y_labels(8)
+                .x_label_formatter(&|t| t.format(format).to_string())
+                .y_label_formatter(&|v| format!("{v:.0} %"))
+                .y_desc("contested area / region area")
+                .x_desc("snapshot date (UTC)")
+                .light_line_style(WHITE.mix(0.0))
+                .draw()?;
+            for (k, (label, points)) in series.into_iter().enumerate() {
+                let colour = PALETTE[k % PALETTE.len()];
+                chart
+                    .draw_series(LineSeries::new(points, colour.stroke_width(2)))?
+                    .label(label)
+                    .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], colour.stroke_width(2)));
+            }
+            if self.analysis.regions.is_empty() && self.analysis.clip.is_none() {
+                root.draw(&Text::new("no regions and no area of interest given", (WIDTH as i32 / 3, HEIGHT as i32 / 2), ("sans-serif", 18)))?;
+            } else if !self.analysis.regions.is_empty() && top.is_empty() {
+                root.draw(&Text::new("no region was ever contested", (WIDTH as i32 / 3, HEIGHT as i32 / 2), ("sans-serif", 18)))?;
+            } else {
+                chart
+                    .configure_series_labels()
+                    .position(SeriesLabelPosition::UpperLeft)
+                    .background_style(WHITE.mix(0.9))
+                    .border_style(BLACK.mix(0.4))
+                    .draw()?;
+            }
+            root.present()?;
+        }
+        Ok(svg)
+    }
+
+    fn map_chart(&self, last: Option<&PeriodChange>, context: Option<&Layers>) -> ChartResult {
+        let empty = MultiPolygon::new(Vec::new());
+        let gained = last.map_or(&empty, |p| &p.change.gained[Status::Occupied]);
+        let lost = last.map_or(&empty, |p| &p.change.lost[Status::Occupied]);
+        let aoi = self.analysis.clip.as_ref().map(|c| &c.geometry);
+        // The view: the change, padded, at least 1° high; else the area of interest.
+        let changed: Vec<geo::Polygon<f64>> = gained.0.iter().chain(&lost.0).cloned().collect();
+        let base = MultiPolygon::new(changed)
+            .bounding_rect()
+            .map(|r| pad(r, 0.25, 1.0))
+            .or_else(|| aoi.and_then(|a| a.bounding_rect()).map(|r| pad(r, 0.05, 0.0)))
+            .or_else(|| context.and_then(|c| c.get(Status::Occupied).bounding_rect()).map(|r| pad(r, 0.05, 0.0)))
+            .unwrap_or_else(|| Rect::new((30.0, 45.0), (40.0, 51.0)));
+        let mut svg = String::new();
+        {
+            let root = SVGBackend::with_string(&mut svg, (WIDTH, 720)).into_drawing_area();
+            root.fill(&WHITE)?;
+            let (title, subtitle) = match last {
+                Some(p) => (
+                    format!("Occupied area gained and lost in the last week, {}", p.period.label),
+                    format!(
+                        "snapshot of {} against {}: {} km² gained (red), {} km² lost (blue); circles mark pieces of 0.5 km² or more",
+                        day_of(&p.from.0),
+                        day_of(&p.to.0),
+                        format_km2(p.rows.first().map_or(0.0, |r| r.occupied_gained_km2)),
+                        format_km2(p.rows.first().map_or(0.0, |r| r.occupied_lost_km2)),
+                    ),
+                ),
+                None => ("No week to compare: the timeline is shorter than a week".to_string(), String::new()),
+            };
+            let root = root.titled(&title, ("sans-serif", 22))?;
+            let (margin, left, bottom, caption) = (16u32, 60u32, 40u32, 24u32);
+            let (w, h) = root.dim_in_pixel();
+            let plot_w = f64::from(w.saturating_sub(2 * margin + left).max(1));
+            let plot_h = f64::from(h.saturating_sub(2 * margin + bottom + caption).max(1));
+            let view = equirectangular(base, plot_w / plot_h);
+            let mut chart = ChartBuilder::on(&root)
+                .caption(subtitle, ("sans-serif", 15))
+                .margin(margin)
+                .x_label_area_size(bottom)
+                .y_label_area_size(left)
+                .build_cartesian_2d(view.min().x..view.max().x, view.min().y..view.max().y)?;
+            chart
+                .configure_mesh()
+                .x_labels(8)
+                .y_labels(8)
+                .x_label_formatter(&|v| format!("{v:.1}°E"))
+                .y_label_formatter(&|v| format!("{v:.1}°N"))
+                .light_line_style(WHITE.mix(0.0))
+                .bold_line_style(BLACK.mix(0.08))
+                .draw()?;
+            let window = view.to_polygon();
+            let tolerance = (view.max().x - view.min().x) / 1500.0;
+            let clip = |shape: &MultiPolygon<f64>| -> MultiPolygon<f64> {
+                if shape.0.is_empty() {
+                    return MultiPolygon::new(Vec::new());
+                }
+                shape.intersection(&MultiPolygon::new(vec![window.clone()])).simplify(tolerance)
+            };
+            let ring = |line: &geo::LineString<f64>| -> Vec<(f64, f64)> { line.0.iter().map(|c| (c.x, c.y)).collect() };
+            if let Some(layers) = context {
+                for (status, colour, label) in [(Status::Occupied, OCCUPIED, "occupied (latest)"), (Status::Contested, CONTESTED, "contested (latest)")] {
+                    let shape = clip(layers.get(status));
+                    chart
+                        .draw_series(shape.0.iter().map(|p| Polygon::new(ring(p.exterior()), colour.mix(0.22).filled())))?
+                        .label(label)
+                        .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], colour.mix(0.22).filled()));
+                    chart.draw_series(shape.0.iter().flat_map(|p| p.interiors().iter().map(|r| Polygon::new(ring(r), WHITE.filled()))))?;
+                }
+            }
+            for region in &self.analysis.regions {
+                let outline = clip(&region.geometry);
+                chart.draw_series(
+                    outline.0.iter().flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors())).map(|r| PathElement::new(ring(r), BLACK.mix(0.3).stroke_width(1))),
+                )?;
+            }
+            if let Some(aoi) = aoi {
+                // The outline itself, not clipped: a clipped outline would draw the window's edges.
+                let simplified = aoi.simplify(tolerance);
+                chart
+                    .draw_series(
+                        simplified.0.iter().flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors())).map(|r| {
+                            let inside: Vec<(f64, f64)> = ring(r);
+                            PathElement::new(inside, BLACK.stroke_width(2))
+                        }),
+                    )?
+                    .label("area of interest")
+                    .legend(|(x, y)| PathElement::new([(x, y), (x + 14, y)], BLACK.stroke_width(2)));
+            }
+            for (shape, colour, label) in [(gained, OCCUPIED, "occupied gained"), (lost, LOST, "occupied lost")] {
+                let shape = clip(shape);
+                chart
+                    .draw_series(shape.0.iter().map(|p| Polygon::new(ring(p.exterior()), colour.filled())))?
+                    .label(label)
+                    .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], colour.filled()));
+                // A circle around every compact piece of 0.5 km² or more, so that an advance
+                // of a few km² stays visible at this scale; slivers (a boundary redrawn a
+                // little) are left unmarked.
+                let marked = shape.0.iter().filter(|p| p.exterior().0.len() > 3 && is_compact_piece(p)).filter_map(|p| p.centroid());
+                chart.draw_series(marked.map(|c| Circle::new((c.x(), c.y()), 9, colour.stroke_width(2))))?;
+            }
+            for region in &self.analysis.regions {
+                if let Some(c) = region.geometry.centroid() {
+                    if view.min().x < c.x() && c.x() < view.max().x && view.min().y < c.y() && c.y() < view.max().y {
+                        chart.draw_series(std::iter::once(Text::new(region.name.clone(), (c.x(), c.y()), ("sans-serif", 12).into_font().color(&BLACK.mix(0.6)))))?;
+                    }
+                }
+            }
+            chart
+                .configure_series_labels()
+                .position(SeriesLabelPosition::LowerLeft)
+                .background_style(WHITE.mix(0.9))
+                .border_style(BLACK.mix(0.4))
+                .draw()?;
+            root.present()?;
+        }
+        Ok(svg)
+    }
+
+    fn markdown(&self, last_week: Option<&PeriodChange>, skipped: usize) -> (String, String) {
+        let mut md = String::new();
+        let (first, last) = (self.times.first().map(day).unwrap_or_default(), self.times.last().map(day).unwrap_or_default());
+        let first_line = if self.options.synthetic {
+            format!(
+                "# Report on synthetic data: {} snapshots from {first} to {last}, {}",
+                self.areas.len(),
+                self.options.source
+            )
+        } else {
+            format!("# Report on {}: {} snapshots from {first} to {last}", self.options.source, self.areas.len())
+        };
+        let _ = writeln!(md, "{first_line}\n");
+        let latest = self.areas.last();
+        let total = latest.and_then(|a| a.rows.first());
+        if let (Some(latest), Some(total)) = (latest, total) {
+            let aoi = match (&self.analysis.clip, total.region_km2) {
+                (Some(clip), Some(km2)) => format!("the area of interest `{}` ({} km²)", clip.name, format_km2(km2)),
+                _ => "everything the map draws (no area of interest given)".to_string(),
+            };
+            let _ = writeln!(
+                md,
+                "Latest snapshot: `{}` ({}). Areas are measured within {aoi}, with {} region{}.\n",
+                latest.snapshot,
+                latest.time,
+                self.analysis.regions.len(),
+                if self.analysis.regions.len() == 1 { "" } else { "s" }
+            );
+        }
+        let last_time = self.times.last().copied().unwrap_or_default();
+        let week = last_complete(self.weekly, last_time);
+        let month = last_complete(self.monthly, last_time);
+        let week_total = week.first();
+        let month_total = month.first();
+        let _ = writeln!(md, "## Headline\n");
+        let head = |row: Option<&ChangeRow>, what: &str| match row {
+            Some(r) => format!("{what} {}", r.period),
+            None => format!("{what} (none)"),
+        };
+        let _ = writeln!(
+            md,
+            "| status | area (km²) | share of the area of interest | {} (km²) | {} (km²) |",
+            head(week_total, "change in week"),
+            head(month_total, "change in month")
+        );
+        let _ = writeln!(md, "| --- | ---: | ---: | ---: | ---: |");
+        if let Some(total) = total {
+            for status in Status::ALL {
+                let area = total.status_km2(status);
+                let share = total.region_km2.filter(|r| *r > 0.0).map_or("-".to_string(), |r| format_share(area / r));
+                let change = |row: Option<&ChangeRow>| row.map_or("-".to_string(), |r| format_change_km2(r.net_km2(status)));
+                let _ = writeln!(md, "| {} | {} | {share} | {} | {} |", status.as_str(), format_km2(area), change(week_total), change(month_total));
+            }
+        }
+        let _ = writeln!(md);
+        for (row, what) in [(week_total, "Last week"), (month_total, "Last month")] {
+            if let Some(r) = row {
+                let _ = writeln!(
+                    md,
+                    "- {what}, {}: the snapshot of {} against that of {} ({:.1} days): occupied area gained {} km² ({} km² from held land, {} km² from the grey zone) and lost {} km².",
+                    r.period,
+                    day_of(&r.from_time),
+                    day_of(&r.to_time),
+                    r.days,
+                    format_km2(r.occupied_gained_km2),
+                    format_km2(r.transitions.held_to_occupied),
+                    format_km2(r.transitions.contested_to_occupied),
+                    format_km2(r.occupied_lost_km2),
+                );
+            }
+        }
+        for (rows, used, what) in [(self.weekly, week_total, "week"), (self.monthly, month_total, "month")] {
+            if let (Some(r), Some(u)) = (rows.last(), used) {
+                if r.period != u.period {
+                    let _ = writeln!(
+                        md,
+                        "- The {what} {} is not over at the latest snapshot ({:.1} days of it so far): the headline uses the last complete {what}, {}.",
+                        r.period, r.days, u.period
+                    );
+                }
+            }
+        }
+        if skipped > 0 {
+            let _ = writeln!(md, "- {skipped} week(s) or month(s) at the ends of the timeline have no snapshot at their start and are left out.");
+        }
+        let _ = writeln!(md);
+
+        if !self.analysis.regions.is_empty() {
+            let _ = writeln!(md, "## Regions that moved most in {}\n", month_total.map_or("the last month".to_string(), |r| format!("the last month ({})", r.period)));
+            let mut moved: Vec<&ChangeRow> = month.iter().skip(1).filter(|r| r.occupied_net_km2.abs() + r.contested_net_km2.abs() >= 0.05).collect();
+            moved.sort_by(|a, b| {
+                let m = |r: &ChangeRow| r.occupied_net_km2.abs() + r.contested_net_km2.abs();
+                m(b).total_cmp(&m(a)).then_with(|| a.region.cmp(&b.region))
+            });
+            moved.truncate(self.options.top_regions);
+            if moved.is_empty() {
+                let _ = writeln!(md, "No region changed by 0.1 km² or more.\n");
+            } else {
+                let _ = writeln!(md, "| region | occupied net (km²) | contested net (km²) | occupied share now | contested share now |");
+                let _ = writeln!(md, "| --- | ---: | ---: | ---: | ---: |");
+                for r in moved {
+                    let now = latest.and_then(|a| a.rows.iter().find(|x| x.region == r.region));
+                    let share = |s: Option<f64>| s.map_or("-".to_string(), format_share);
+                    let _ = writeln!(
+                        md,
+                        "| {} | {} | {} | {} | {} |",
+                        r.region.replace('|', "\\|"),
+                        format_change_km2(r.occupied_net_km2),
+                        format_change_km2(r.contested_net_km2),
+                        share(now.and_then(|x| x.occupied_share)),
+                        share(now.and_then(|x| x.contested_share)),
+                    );
+                }
+                let _ = writeln!(md);
+            }
+        }
+
+        let _ = writeln!(md, "## Charts\n");
+        let _ = writeln!(md, "![Area by status over time, stacked]({})\n", CHARTS[0]);
+        let _ = writeln!(md, "Occupied, contested and liberated area at every snapshot, stacked: the top of the stack is all the area the map draws.\n");
+        let _ = writeln!(md, "![Occupied area, net change per week]({})\n", CHARTS[1]);
+        let _ = writeln!(md, "The occupied area's net change per ISO week: red bars above zero when it grew, blue below when it shrank.\n");
+        let _ = writeln!(md, "![Contested share of the most contested regions]({})\n", CHARTS[2]);
+        let _ = writeln!(md, "The share of each region drawn as contested (grey zone), for the {} regions with the highest peak.\n", self.options.top_regions);
+        let _ = writeln!(md, "![Change in the last week, on the map]({})\n", CHARTS[3]);
+        let _ = writeln!(
+            md,
+            "{}\n",
+            match last_week {
+                Some(p) => format!("Week {}: occupied area gained (red) and lost (blue), over the latest occupied and contested areas (light).", p.period.label),
+                None => "No full week to compare.".to_string(),
+            }
+        );
+        let _ = writeln!(md, "## Method\n");
+        let _ = writeln!(
+            md,
+            "Made by frontline {}. Every snapshot's polygons are classified (occupied, contested, liberated), repaired, dissolved and made disjoint (occupied over contested over liberated){}. \
+Areas are geodesic on the WGS84 ellipsoid (Karney's method), in km²; edges longer than 1 km follow their straight line in longitude/latitude, as the map draws them. \
+A week is an ISO week from Monday 00:00 UTC and a month a calendar month; each compares the latest snapshot at or before its start with the latest at or before its end, \
+so the change of a week is the area gained minus the area lost between those two snapshots. The share of a region is its area of a status over its whole area. \
+The map is in longitude/latitude, stretched so that a kilometre east is as long as a kilometre north at its centre.",
+            env!("CARGO_PKG_VERSION"),
+            if self.analysis.clip.is_some() { ", then clipped to the area of interest" } else { "" },
+        );
+        (first_line, md)
+    }
+}
+
+/// A piece of change worth marking on the map: 0.5 km² or more, and not a sliver (its
+/// isoperimetric quotient 4πA/P², 1 for a disc, is at least 0.05).
+fn is_compact_piece(p: &geo::Polygon<f64>) -> bool {
+    use crate::AreaKm2;
+    let km2 = p.area_km2();
+    if km2 < 0.5 {
+        return false;
+    }
+    let coords = &p.exterior().0;
+    let k = coords.first().map_or(1.0, |c| c.y.to_radians().cos()) * 111.32;
+    let perimeter_km: f64 = coords.windows(2).map(|w| ((w[1].x - w[0].x) * k).hypot((w[1].y - w[0].y) * 110.57)).sum();
+    perimeter_km > 0.0 && 4.0 * std::f64::consts::PI * km2 / (perimeter_km * perimeter_km) >= 0.05
+}
+
+/// The Monday 00:00 UTC that starts an ISO week labelled `YYYY-Www`.
+fn iso_week_start(label: &str) -> Option<DateTime<Utc>> {
+    let (year, week) = label.split_once("-W")?;
+    let date = chrono::NaiveDate::from_isoywd_opt(year.parse().ok()?, week.parse().ok()?, chrono::Weekday::Mon)?;
+    Some(date.and_time(chrono::NaiveTime::MIN).and_utc())
+}
+
+/// A rectangle grown by `fraction` of its size on every side, and to at least `min` degrees
+/// on each axis.
+fn pad(r: Rect<f64>, fraction: f64, min: f64) -> Rect<f64> {
+    let (w, h) = (r.width(), r.height());
+    let dx = (w * fraction).max((min - w) / 2.0).max(0.0);
+    let dy = (h * fraction).max((min - h) / 2.0).max(0.0);
+    Rect::new((r.min().x - dx, r.min().y - dy), (r.max().x + dx, r.max().y + dy))
+}
+
+/// The view grown on one axis so that, drawn in a plot of this width/height ratio, a degree
+/// of longitude is cos(latitude) of a degree of latitude at the centre.
+fn equirectangular(r: Rect<f64>, ratio: f64) -> Rect<f64> {
+    let center = r.center();
+    let k = center.y.to_radians().cos().max(0.05);
+    let (mut w, mut h) = (r.width() * k, r.height());
+    if w / h < ratio {
+        w = h * ratio;
+    } else {
+        h = w / ratio;
+    }
+    let (half_lon, half_lat) = (w / k / 2.0, h / 2.0);
+    Rect::new((center.x - half_lon, center.y - half_lat), (center.x + half_lon, center.y + half_lat))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_as_printed() {
+        assert_eq!(format_km2(0.0), "0.0");
+        assert_eq!(format_km2(999.96), "1,000.0");
+        assert_eq!(format_km2(1234567.0), "1,234,567.0");
+        assert_eq!(format_km2(-1234.56), "-1,234.6");
+        assert_eq!(format_change_km2(0.01), "0.0");
+        assert_eq!(format_change_km2(0.06), "+0.1");
+    }
+
+    #[test]
+    fn weeks_and_views() {
+        assert_eq!(iso_week_start("2025-W01").map(|t| day(&t)), Some("2024-12-30".to_string()));
+        assert_eq!(iso_week_start("2025-08"), None);
+        let view = equirectangular(Rect::new((30.0, 48.0), (31.0, 49.0)), 2.0);
+        let k = 48.5_f64.to_radians().cos();
+        assert!(((view.width() * k) / view.height() - 2.0).abs() < 1e-9);
+        assert!(view.height() >= 1.0 - 1e-12 && view.width() >= 1.0);
+    }
+
+    #[test]
+    fn period_ends() {
+        assert_eq!(period_end("2024-12").map(|t| day(&t)), Some("2025-01-01".to_string()));
+        assert_eq!(period_end("2025-W01").map(|t| day(&t)), Some("2025-01-06".to_string()));
+        assert!(last_complete(&[], Utc::now()).is_empty());
+    }
+}
