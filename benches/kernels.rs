@@ -35,17 +35,31 @@ fn kernels(c: &mut Criterion) {
         bench.iter(|| Timeline::new().advance(&index, black_box(&sa)))
     });
 
-    // Consecutive snapshots: whole-layer symmetric difference against cell by cell.
-    let (la, lb) = (Layers::build(&a, Some(&aoi.geometry)), Layers::build(&b, Some(&aoi.geometry)));
-    c.bench_function("change of consecutive snapshots: whole layers", |bench| {
+    // Consecutive snapshots: whole-layer symmetric difference against cell by cell, both
+    // over the area of interest only.
+    compare_changes(c, "synthetic", &aoi, &sa, &sb);
+    // And on two consecutive weeks of the real archive, when it is at hand.
+    if let Some(data) = std::env::var_os("FRONTLINE_DATA").map(std::path::PathBuf::from) {
+        let ukraine = frontline::region::read_area_of_interest(&data.join("boundaries/ukraine.geojson")).expect("the outline");
+        let read = |name: &str| {
+            frontline::read::read_snapshot(&data.join("deepstate/snapshots").join(name), &frontline::ReadOptions::default()).expect("a snapshot")
+        };
+        compare_changes(c, "real, 2024-11-03 to 2024-11-10", &ukraine, &read("1730669408.geojson.gz"), &read("1731271296.geojson.gz"));
+    }
+}
+
+fn compare_changes(c: &mut Criterion, what: &str, aoi: &frontline::Region, a: &frontline::Snapshot, b: &frontline::Snapshot) {
+    let (la, lb) = (Layers::build(&a.polygons, Some(&aoi.geometry)), Layers::build(&b.polygons, Some(&aoi.geometry)));
+    c.bench_function(&format!("change ({what}): whole layers"), |bench| {
         bench.iter(|| Change::between(black_box(&la), black_box(&lb)).areas())
     });
+    let index = RegionIndex::new(Grid::default(), Some(aoi), &[]);
     let mut timeline = Timeline::new();
-    timeline.advance(&index, &sa);
+    timeline.advance(&index, a);
     let before = timeline.cell_map();
-    timeline.advance(&index, &sb);
+    timeline.advance(&index, b);
     let after = timeline.cell_map();
-    c.bench_function("change of consecutive snapshots: cell by cell", |bench| {
+    c.bench_function(&format!("change ({what}): cell by cell"), |bench| {
         bench.iter(|| change_between(&index, black_box(&before), black_box(&after)))
     });
 }
