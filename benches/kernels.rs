@@ -16,7 +16,7 @@ use std::hint::black_box;
 fn kernels(c: &mut Criterion) {
     let synth = Synth::new(SynthConfig::new().days(60).towns(50)).expect("a valid configuration");
     let days: Vec<_> = synth.snapshots().collect();
-    let (a, b) = (days[40].polygons(), days[41].polygons());
+    let a = days[40].polygons();
     let occupied = a[Status::Occupied].iter().max_by_key(|p| p.exterior().0.len()).expect("an occupied polygon").clone();
     let aoi = synth.aoi_region();
     let towns = synth.town_regions();

@@ -64,6 +64,12 @@ impl Analysis {
         Analysis::default()
     }
 
+    /// Sets how snapshots are read.
+    pub fn with_read(mut self, read: ReadOptions) -> Analysis {
+        self.read = read;
+        self
+    }
+
     /// Sets the classification scheme.
     pub fn with_classifier(mut self, classifier: Classifier) -> Analysis {
         self.read.classifier = classifier;
@@ -178,27 +184,30 @@ pub(crate) fn in_time_order<T: Send>(
     files: &[PathBuf],
     job: impl Fn(&Path) -> Result<(DateTime<Utc>, T)> + Sync,
 ) -> Result<Vec<T>> {
-    let results: Vec<Result<(DateTime<Utc>, T)>> = files.par_iter().map(|f| job(f)).collect();
+    let results: Vec<Timed<T>> = files.par_iter().map(|f| job(f)).collect();
     sort_by_time(files, results)
 }
+
+/// One file's outcome: its snapshot time and the result.
+pub(crate) type Timed<T> = Result<(DateTime<Utc>, T)>;
 
 /// Like [`in_time_order`], with the files split into one run of consecutive files per
 /// thread; `job` handles a whole run in order and returns one result per file.
 pub(crate) fn in_time_order_by_runs<T: Send>(
     files: &[PathBuf],
-    job: impl Fn(&[PathBuf]) -> Vec<Result<(DateTime<Utc>, T)>> + Sync,
+    job: impl Fn(&[PathBuf]) -> Vec<Timed<T>> + Sync,
 ) -> Result<Vec<T>> {
     let runs = rayon::current_num_threads().max(1);
     let size = files.len().div_ceil(runs).max(1);
-    let mut results: Vec<Result<(DateTime<Utc>, T)>> = Vec::with_capacity(files.len());
-    let per_run: Vec<Vec<Result<(DateTime<Utc>, T)>>> = files.par_chunks(size).map(|run| job(run)).collect();
+    let mut results: Vec<Timed<T>> = Vec::with_capacity(files.len());
+    let per_run: Vec<Vec<Timed<T>>> = files.par_chunks(size).map(&job).collect();
     for outcome in per_run {
         results.extend(outcome);
     }
     sort_by_time(files, results)
 }
 
-fn sort_by_time<T>(files: &[PathBuf], results: Vec<Result<(DateTime<Utc>, T)>>) -> Result<Vec<T>> {
+fn sort_by_time<T>(files: &[PathBuf], results: Vec<Timed<T>>) -> Result<Vec<T>> {
     let mut timed = Vec::with_capacity(results.len());
     for (path, result) in files.iter().zip(results) {
         let (time, value) = result?;

@@ -393,7 +393,7 @@ fn multipolygon_json(shape: &MultiPolygon<f64>) -> Value {
 /// assert_eq!(String::from_utf8(out).unwrap(), "{\"type\":\"FeatureCollection\",\"features\":[\n]}\n");
 /// ```
 pub fn write_feature_collection(features: &[Value], out: &mut dyn Write) -> io::Result<()> {
-    write!(out, "{{\"type\":\"FeatureCollection\",\"features\":[\n")?;
+    writeln!(out, "{{\"type\":\"FeatureCollection\",\"features\":[")?;
     for (i, feature) in features.iter().enumerate() {
         if i > 0 {
             writeln!(out, ",")?;

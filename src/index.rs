@@ -133,6 +133,10 @@ pub struct CellLayers {
     pub regions: Vec<(usize, PerStatus<f64>)>,
 }
 
+/// A piece in a cell: its status, the hash of its shape, and where to find it (the hash of
+/// the polygon it was cut from, and its position among that polygon's pieces).
+type Member = (Status, u64, u64, usize);
+
 /// A polygon's part in one cell, with a hash of its shape.
 #[derive(Debug)]
 struct Piece {
@@ -184,7 +188,7 @@ impl Timeline {
     /// previous one, and returns the per-status totals and per-region areas.
     pub fn advance(&mut self, index: &RegionIndex, snapshot: &Snapshot) -> (PerStatus<f64>, Vec<PerStatus<f64>>) {
         let mut pieces = HashMap::with_capacity(self.pieces.len());
-        let mut in_cells: HashMap<CellId, Vec<(Status, u64, u64, usize)>> = HashMap::new();
+        let mut in_cells: HashMap<CellId, Vec<Member>> = HashMap::new();
         for (status, polygons) in snapshot.polygons.iter() {
             for polygon in polygons {
                 let key = polygon_hash(polygon);
@@ -216,9 +220,9 @@ impl Timeline {
         let mut totals = PerStatus::<f64>::default();
         let mut per_region = vec![PerStatus::<f64>::default(); index.regions];
         // In cell order, so that sums are the same on every run (a HashMap's order is not).
-        let mut in_cells: Vec<(CellId, Vec<(Status, u64, u64, usize)>)> = in_cells.into_iter().collect();
+        let mut in_cells: Vec<(CellId, Vec<Member>)> = in_cells.into_iter().collect();
         in_cells.sort_unstable_by_key(|(cell, _)| *cell);
-        let keyed: Vec<(CellId, u64, Vec<(Status, u64, u64, usize)>)> = in_cells
+        let keyed: Vec<(CellId, u64, Vec<Member>)> = in_cells
             .into_iter()
             .map(|(cell, mut members)| {
                 members.sort_unstable();
@@ -318,7 +322,8 @@ pub fn change_between(index: &RegionIndex, before: &CellMap, after: &CellMap) ->
             None => PerStatus::from_fn(|_| MultiPolygon::new(Vec::new())),
         },
     };
-    let per_cell: Vec<(Change, ChangeAreas, Vec<(usize, ChangeAreas)>)> = changed
+    type CellChange = (Change, ChangeAreas, Vec<(usize, ChangeAreas)>);
+    let per_cell: Vec<CellChange> = changed
         .par_iter()
         .map(|id| {
             let change = Change::between(&layers_of(before, id), &layers_of(after, id));
@@ -367,7 +372,7 @@ fn compute_cell(
     index: &RegionIndex,
     cell: CellId,
     hash: u64,
-    members: &[(Status, u64, u64, usize)],
+    members: &[Member],
     pieces: &HashMap<u64, Arc<Vec<Piece>>>,
 ) -> CellLayers {
     let empty = || MultiPolygon::<f64>::new(Vec::new());

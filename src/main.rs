@@ -50,27 +50,10 @@ struct ReportArgs {
     /// The directory to write report.md and the charts into.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
-    /// Clip every layer to the polygons of this GeoJSON file (the area of interest).
-    #[arg(long, value_name = "FILE")]
-    clip: Option<PathBuf>,
-    /// Regions to measure: GeoJSON files or directories of them, repeatable.
-    #[arg(long, value_name = "FILE|DIR")]
-    regions: Vec<PathBuf>,
-    /// The property that names a region (else the file stem).
-    #[arg(long, default_value = "name", value_name = "KEY")]
-    name_field: String,
-    /// Classification: deepstate, all:<STATUS> or property:<KEY>.
-    #[arg(long, default_value = "deepstate")]
-    classify: String,
-    /// With --classify property:<KEY>: VALUE=STATUS, repeatable.
-    #[arg(long = "map", value_name = "VALUE=STATUS")]
-    map: Vec<String>,
-    /// Read the snapshot time from this property instead of the file name.
-    #[arg(long, value_name = "KEY")]
-    time_field: Option<String>,
-    /// Turn warnings (unclassified polygons, repaired rings) into errors.
-    #[arg(long)]
-    strict: bool,
+    #[command(flatten)]
+    places: PlaceArgs,
+    #[command(flatten)]
+    read: ReadArgs,
     /// Regions drawn in the contested-share chart and listed as having moved most.
     #[arg(long, default_value_t = 6, value_name = "N")]
     top: usize,
@@ -109,6 +92,13 @@ struct InputArgs {
     /// Snapshot files (.geojson, .json, .geojson.gz) or directories of them.
     #[arg(required = true)]
     snapshots: Vec<PathBuf>,
+    #[command(flatten)]
+    read: ReadArgs,
+}
+
+/// How snapshots are read.
+#[derive(Args, Clone)]
+struct ReadArgs {
     /// Classification: deepstate, all:<STATUS> or property:<KEY>.
     #[arg(long, default_value = "deepstate")]
     classify: String,
@@ -123,7 +113,36 @@ struct InputArgs {
     strict: bool,
 }
 
-impl InputArgs {
+/// Where areas are measured.
+#[derive(Args)]
+struct PlaceArgs {
+    /// Clip every layer to the polygons of this GeoJSON file (the area of interest).
+    #[arg(long, value_name = "FILE")]
+    clip: Option<PathBuf>,
+    /// Regions to measure: GeoJSON files or directories of them, repeatable.
+    #[arg(long, value_name = "FILE|DIR")]
+    regions: Vec<PathBuf>,
+    /// The property that names a region (else the file stem).
+    #[arg(long, default_value = "name", value_name = "KEY")]
+    name_field: String,
+}
+
+impl PlaceArgs {
+    /// An analysis reading as `read` says, clipped and with regions as these options say.
+    fn analysis(&self, read: &ReadArgs) -> Result<Analysis, Error> {
+        let mut analysis = Analysis::new();
+        analysis.read = read.read_options()?;
+        if let Some(clip) = &self.clip {
+            analysis = analysis.with_clip(read_area_of_interest(clip)?);
+        }
+        if !self.regions.is_empty() {
+            analysis = analysis.with_regions(read_regions(&self.regions, &self.name_field)?);
+        }
+        Ok(analysis)
+    }
+}
+
+impl ReadArgs {
     fn read_options(&self) -> Result<ReadOptions, Error> {
         let mut classifier: Classifier = self.classify.parse().map_err(|e: String| Error::Usage(format!("--classify: {e}")))?;
         for pair in &self.map {
@@ -173,15 +192,8 @@ struct ScanArgs {
 struct AreasArgs {
     #[command(flatten)]
     input: InputArgs,
-    /// Clip every layer to the polygons of this GeoJSON file (the area of interest).
-    #[arg(long, value_name = "FILE")]
-    clip: Option<PathBuf>,
-    /// Regions to measure: GeoJSON files or directories of them, repeatable.
-    #[arg(long, value_name = "FILE|DIR")]
-    regions: Vec<PathBuf>,
-    /// The property that names a region (else the file stem).
-    #[arg(long, default_value = "name", value_name = "KEY")]
-    name_field: String,
+    #[command(flatten)]
+    places: PlaceArgs,
     #[command(flatten)]
     engine: EngineArgs,
     #[command(flatten)]
@@ -214,15 +226,8 @@ impl EngineArgs {
 struct ChangesArgs {
     #[command(flatten)]
     input: InputArgs,
-    /// Clip every layer to the polygons of this GeoJSON file (the area of interest).
-    #[arg(long, value_name = "FILE")]
-    clip: Option<PathBuf>,
-    /// Regions to measure: GeoJSON files or directories of them, repeatable.
-    #[arg(long, value_name = "FILE|DIR")]
-    regions: Vec<PathBuf>,
-    /// The property that names a region (else the file stem).
-    #[arg(long, default_value = "name", value_name = "KEY")]
-    name_field: String,
+    #[command(flatten)]
+    places: PlaceArgs,
     /// Periods: snapshot (every pair of consecutive snapshots), day, week (ISO) or month.
     #[arg(long, default_value = "snapshot")]
     every: Every,
@@ -262,31 +267,18 @@ fn main() -> ExitCode {
     }
 }
 
-fn analysis(input: &InputArgs, clip: Option<&PathBuf>, regions: &[PathBuf], name_field: &str) -> Result<Analysis, Error> {
-    let mut analysis = Analysis::new();
-    analysis.read = input.read_options()?;
-    if let Some(clip) = clip {
-        analysis = analysis.with_clip(read_area_of_interest(clip)?);
-    }
-    if !regions.is_empty() {
-        analysis = analysis.with_regions(read_regions(regions, name_field)?);
-    }
-    Ok(analysis)
-}
-
 fn scan(args: &ScanArgs) -> Result<(), Error> {
-    let analysis = analysis(&args.input, None, &[], "name")?;
+    let analysis = Analysis::new().with_read(args.input.read.read_options()?);
     let files = snapshot_files(&args.input.snapshots)?;
     let reports = analysis.scan(&files)?;
     args.output.write(&reports)?;
-    summarize_warnings(&reports, args.input.strict)
+    summarize_warnings(&reports, args.input.read.strict)
 }
 
 fn areas(args: &AreasArgs) -> Result<(), Error> {
-    let analysis = analysis(&args.input, args.clip.as_ref(), &args.regions, &args.name_field)?;
-    let analysis = args.engine.apply(analysis)?;
+    let analysis = args.engine.apply(args.places.analysis(&args.input.read)?)?;
     let files = snapshot_files(&args.input.snapshots)?;
-    if args.input.strict {
+    if args.input.read.strict {
         summarize_warnings(&analysis.scan(&files)?, true)?;
     }
     let snapshots = analysis.areas(&files)?;
@@ -304,7 +296,7 @@ fn grid(cell_deg: f64) -> Result<frontline::grid::Grid, Error> {
 
 fn edge_split(max_edge_km: f64) -> Result<EdgeSplit, Error> {
     match max_edge_km {
-        km if km == 0.0 => Ok(EdgeSplit::None),
+        0.0 => Ok(EdgeSplit::None),
         km if km.is_finite() && km > 0.0 => Ok(EdgeSplit::StraightLonLat(km * 1000.0)),
         km => Err(Error::Usage(format!("--max-edge-km {km}: expected a positive number of kilometres, or 0"))),
     }
@@ -335,10 +327,9 @@ fn synth(args: &SynthArgs) -> Result<(), Error> {
 }
 
 fn changes(args: &ChangesArgs) -> Result<(), Error> {
-    let analysis = analysis(&args.input, args.clip.as_ref(), &args.regions, &args.name_field)?;
-    let analysis = args.engine.apply(analysis)?;
+    let analysis = args.engine.apply(args.places.analysis(&args.input.read)?)?;
     let files = snapshot_files(&args.input.snapshots)?;
-    if args.input.strict {
+    if args.input.read.strict {
         summarize_warnings(&analysis.scan(&files)?, true)?;
     }
     let resampling = Resampling { every: args.every, offset: args.tz, from: args.from, to: args.to };
@@ -366,7 +357,7 @@ fn report(args: &ReportArgs) -> Result<(), Error> {
     use std::io::IsTerminal;
     let began = std::time::Instant::now();
     let (analysis, files, options) = if args.snapshots.is_empty() {
-        if args.clip.is_some() || !args.regions.is_empty() || args.time_field.is_some() {
+        if args.places.clip.is_some() || !args.places.regions.is_empty() || args.read.time_field.is_some() {
             return Err(Error::Usage("--clip, --regions and --time-field need snapshots; without any, the report runs on a synthetic timeline with its own".into()));
         }
         let config = SynthConfig::new();
@@ -381,18 +372,11 @@ fn report(args: &ReportArgs) -> Result<(), Error> {
         let inputs = synthetic_inputs(&config, &dir)?;
         (inputs.analysis, inputs.files, inputs.options)
     } else {
-        let input = InputArgs {
-            snapshots: args.snapshots.clone(),
-            classify: args.classify.clone(),
-            map: args.map.clone(),
-            time_field: args.time_field.clone(),
-            strict: args.strict,
-        };
-        let analysis = analysis(&input, args.clip.as_ref(), &args.regions, &args.name_field)?;
+        let analysis = args.places.analysis(&args.read)?;
         let files = snapshot_files(&args.snapshots)?;
         let shown: Vec<String> = args.snapshots.iter().map(|p| p.display().to_string()).collect();
         println!("frontline report: {} snapshots from {} into {}", files.len(), shown.join(", "), args.out.display());
-        if args.strict {
+        if args.read.strict {
             summarize_warnings(&analysis.scan(&files)?, true)?;
         }
         (analysis, files, ReportOptions::new(format!("the snapshots in {}", shown.join(", "))))

@@ -2,7 +2,7 @@
 
 use frontline::read::snapshot_files;
 use frontline::region::{read_area_of_interest, read_regions};
-use frontline::{Analysis, AreaKm2};
+use frontline::Analysis;
 use std::path::PathBuf;
 
 fn sample() -> PathBuf {
