@@ -23,8 +23,8 @@ pub const MAX_EDGE_M: f64 = 1000.0;
 ///
 /// Areas are geodesic, so an edge is measured as the geodesic between its ends. The map,
 /// though, draws a straight line on a Web Mercator screen, which for an east-west edge is
-/// the parallel: a 200 km edge at 49°N bows 0.3 km away from its geodesic, and the lens
-/// between the two is about 130 km². Long edges are therefore split along their straight
+/// the parallel: a 200 km edge at 49°N bows 0.9 km away from its geodesic, and the lens
+/// between the two is about 120 km². Long edges are therefore split along their straight
 /// line in longitude/latitude into edges of at most [`MAX_EDGE_M`], which is what the map
 /// shows to within metres, and which makes every later cut (by a region, a grid cell)
 /// agree with the whole to square metres. Most edges are far shorter and are untouched;

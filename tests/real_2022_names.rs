@@ -4,7 +4,7 @@
 //! ../shared/peer/classify.py, mirrored in `peer_status` below) miss some of those names,
 //! the peer does not make statuses disjoint, and it measures the long edges of the 2022
 //! hand-drawn polygons (up to 100 km and more) as geodesics, where the map draws straight
-//! lines (see `frontline::layer::EdgeSplit`: 216 km² of Kharkiv oblast in April 2022). This
+//! lines (see `frontline::layer::EdgeSplit`: at most 0.6 km² of an oblast on the archive). This
 //! test shows that these three things are the whole difference: given the peer's reading of
 //! every name, no disjointness and geodesic edges, the same pipeline reproduces the peer's
 //! figures; and every name read differently is listed here with the reason for
