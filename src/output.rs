@@ -46,52 +46,53 @@ impl FromStr for Format {
 /// assert_eq!(String::from_utf8(csv).unwrap(), "region,occupied_km2,held_km2\ntotal,1.5,\n");
 /// ```
 pub fn write_records<T: Serialize>(records: &[T], format: Format, out: &mut dyn Write) -> io::Result<()> {
-    if format == Format::Json {
-        serde_json::to_writer_pretty(&mut *out, records)?;
-        return writeln!(out);
+    let flat_record = |r: &T| {
+        let mut cells = Vec::new();
+        flatten("", serde_json::to_value(r).unwrap_or(Value::Null), &mut cells);
+        cells
+    };
+    match format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, records)?;
+            return writeln!(out);
+        }
+        // Row by row: a long timeline is never held twice in memory.
+        Format::Csv => {
+            for (i, record) in records.iter().enumerate() {
+                let row = flat_record(record);
+                if i == 0 {
+                    writeln!(out, "{}", row.iter().map(|(k, _)| csv_cell(k)).collect::<Vec<_>>().join(","))?;
+                }
+                writeln!(out, "{}", row.iter().map(|(_, v)| csv_cell(&plain(v))).collect::<Vec<_>>().join(","))?;
+            }
+            return Ok(());
+        }
+        Format::Table => {}
     }
-    let flat: Vec<Vec<(String, Value)>> = records
-        .iter()
-        .map(|r| {
-            let mut cells = Vec::new();
-            flatten("", serde_json::to_value(r).unwrap_or(Value::Null), &mut cells);
-            cells
-        })
-        .collect();
+    let flat: Vec<Vec<(String, Value)>> = records.iter().map(flat_record).collect();
     let Some(first) = flat.first() else { return Ok(()) };
     let header: Vec<&str> = first.iter().map(|(k, _)| k.as_str()).collect();
-    match format {
-        Format::Csv => {
-            writeln!(out, "{}", header.iter().map(|h| csv_cell(h)).collect::<Vec<_>>().join(","))?;
-            for row in &flat {
-                let cells: Vec<String> = row.iter().map(|(_, v)| csv_cell(&plain(v))).collect();
-                writeln!(out, "{}", cells.join(","))?;
-            }
-        }
-        _ => {
-            let text: Vec<Vec<String>> = flat.iter().map(|row| row.iter().map(|(k, v)| human(k, v)).collect()).collect();
-            let widths: Vec<usize> = (0..header.len())
-                .map(|i| text.iter().map(|r| r.get(i).map_or(0, |c| c.chars().count())).max().unwrap_or(0).max(header[i].len()))
-                .collect();
-            let line = |cells: Vec<&str>, numeric: &dyn Fn(usize) -> bool| {
-                cells
-                    .iter()
-                    .enumerate()
-                    .map(|(i, c)| {
-                        let w = widths.get(i).copied().unwrap_or(0);
-                        if numeric(i) { format!("{c:>w$}") } else { format!("{c:<w$}") }
-                    })
-                    .collect::<Vec<_>>()
-                    .join("  ")
-                    .trim_end()
-                    .to_string()
-            };
-            let numeric = |i: usize| first.get(i).is_some_and(|(_, v)| v.is_number() || v.is_null());
-            writeln!(out, "{}", line(header.clone(), &numeric))?;
-            for row in &text {
-                writeln!(out, "{}", line(row.iter().map(String::as_str).collect(), &numeric))?;
-            }
-        }
+    let text: Vec<Vec<String>> = flat.iter().map(|row| row.iter().map(|(k, v)| human(k, v)).collect()).collect();
+    let widths: Vec<usize> = (0..header.len())
+        .map(|i| text.iter().map(|r| r.get(i).map_or(0, |c| c.chars().count())).max().unwrap_or(0).max(header[i].len()))
+        .collect();
+    let line = |cells: Vec<&str>, numeric: &dyn Fn(usize) -> bool| {
+        cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let w = widths.get(i).copied().unwrap_or(0);
+                if numeric(i) { format!("{c:>w$}") } else { format!("{c:<w$}") }
+            })
+            .collect::<Vec<_>>()
+            .join("  ")
+            .trim_end()
+            .to_string()
+    };
+    let numeric = |i: usize| first.get(i).is_some_and(|(_, v)| v.is_number() || v.is_null());
+    writeln!(out, "{}", line(header.clone(), &numeric))?;
+    for row in &text {
+        writeln!(out, "{}", line(row.iter().map(String::as_str).collect(), &numeric))?;
     }
     Ok(())
 }
