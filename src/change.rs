@@ -415,6 +415,10 @@ pub struct Changes {
     pub skipped: Vec<crate::timeline::Skipped>,
 }
 
+/// What one run of the indexed engine gives back: the changes of its periods, and its
+/// cells and position, for the next chunk to carry on from.
+type RunOutcome = (Vec<(Change, Vec<ChangeAreas>)>, crate::index::Timeline, Option<usize>);
+
 impl Analysis {
     /// The times of snapshot files, in time order, with their files. Times come from the
     /// file names, or, with a time field, from reading the files (in parallel).
@@ -445,10 +449,13 @@ impl Analysis {
         let timed = self.snapshot_times(files)?;
         let times: Vec<DateTime<Utc>> = timed.iter().map(|(t, _)| *t).collect();
         let timeline = resampling.timeline(&times);
-        let chunk_size = (2 * rayon::current_num_threads()).max(4);
+        let indexed = (self.engine == crate::analysis::Engine::Indexed).then(|| self.region_index());
+        // The indexed engine splits each chunk of periods into one run per core, each run
+        // carrying its cells from one period to the next: long chunks keep the runs long
+        // (a run's first state is computed from scratch), short enough to bound memory.
+        let chunk_size = if indexed.is_some() { 128 } else { (2 * rayon::current_num_threads()).max(4) };
         let mut layers: HashMap<usize, Layers> = HashMap::new();
         let mut snapshots: HashMap<usize, crate::Snapshot> = HashMap::new();
-        let indexed = (self.engine == crate::analysis::Engine::Indexed).then(|| self.region_index());
         let mut cells = crate::index::Timeline::new();
         let mut current: Option<usize> = None;
         let mut cumulative = vec![0.0; 1 + self.regions.len()];
@@ -466,25 +473,47 @@ impl Analysis {
             }
             let measured: Vec<(Change, Vec<ChangeAreas>)> = match &indexed {
                 // Cell by cell, in time order: cells whose pieces did not change cost nothing.
-                Some(index) => chunk
-                    .iter()
-                    .map(|period| {
-                        if period.from == period.to {
-                            return (Change::none(), vec![ChangeAreas::default(); 1 + self.regions.len()]);
-                        }
-                        if current != Some(period.from) {
-                            if let Some(s) = snapshots.get(&period.from) {
-                                cells.advance(index, s);
-                            }
-                        }
-                        let before = cells.cell_map();
-                        if let Some(s) = snapshots.get(&period.to) {
-                            cells.advance(index, s);
-                        }
-                        current = Some(period.to);
-                        crate::index::change_between(index, &before, &cells.cell_map())
-                    })
-                    .collect(),
+                Some(index) => {
+                    let parts = rayon::current_num_threads().max(1);
+                    let size = chunk.len().div_ceil(parts).max(1);
+                    let carried = std::sync::Mutex::new(Some((std::mem::take(&mut cells), current)));
+                    let runs: Vec<RunOutcome> = chunk
+                        .chunks(size)
+                        .collect::<Vec<_>>()
+                        .into_par_iter()
+                        .enumerate()
+                        .map(|(k, part)| {
+                            let start = if k == 0 { carried.lock().ok().and_then(|mut c| c.take()) } else { None };
+                            let (mut run, mut at) = start.unwrap_or_default();
+                            let measured = part
+                                .iter()
+                                .map(|period| {
+                                    if period.from == period.to {
+                                        return (Change::none(), vec![ChangeAreas::default(); 1 + self.regions.len()]);
+                                    }
+                                    if at != Some(period.from) {
+                                        if let Some(s) = snapshots.get(&period.from) {
+                                            run.advance(index, s);
+                                        }
+                                    }
+                                    let before = run.cell_map();
+                                    if let Some(s) = snapshots.get(&period.to) {
+                                        run.advance(index, s);
+                                    }
+                                    at = Some(period.to);
+                                    crate::index::change_between(index, &before, &run.cell_map())
+                                })
+                                .collect();
+                            (measured, run, at)
+                        })
+                        .collect();
+                    let mut measured = Vec::with_capacity(chunk.len());
+                    for (part, run, at) in runs {
+                        measured.extend(part);
+                        (cells, current) = (run, at);
+                    }
+                    measured
+                }
                 None => {
                     let built: Vec<(usize, Layers)> = snapshots
                         .par_drain()
