@@ -54,8 +54,7 @@ use crate::time::{rfc3339, time_from_file_name};
 use crate::timeline::{Period, Resampling, Timeline};
 use crate::{Analysis, AreaKm2, Error, Layers, PerStatus, Region, Status};
 use chrono::{DateTime, Utc};
-use geo::orient::{Direction, Orient};
-use geo::{BooleanOps, BoundingRect, Intersects, MultiPolygon};
+use geo::{BoundingRect, Intersects, MultiPolygon};
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -130,7 +129,7 @@ fn difference(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> MultiPolygon<f64>
     if b.0.is_empty() || !boxes_meet(a, b) {
         return a.clone();
     }
-    a.difference(b).orient(Direction::Default)
+    crate::overlay::difference(a, b)
 }
 
 /// `a ∩ b`, oriented for further boolean operations.
@@ -138,7 +137,7 @@ fn intersection(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> MultiPolygon<f6
     if a.0.is_empty() || b.0.is_empty() || !boxes_meet(a, b) {
         return empty();
     }
-    a.intersection(b).orient(Direction::Default)
+    crate::overlay::intersection(a, b)
 }
 
 fn boxes_meet(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> bool {
