@@ -81,6 +81,10 @@ struct InputArgs {
     /// Turn warnings (unclassified polygons, repaired rings) into errors.
     #[arg(long)]
     strict: bool,
+    /// The coordinate system of the snapshots (e.g. EPSG:3857), overriding their `crs`
+    /// member; other than WGS84 it needs the `proj` feature.
+    #[arg(long, value_name = "EPSG:NNNN")]
+    crs: Option<String>,
 }
 
 impl InputArgs {
@@ -89,7 +93,7 @@ impl InputArgs {
         for pair in &self.map {
             classifier.add_mapping(pair).map_err(Error::Usage)?;
         }
-        Ok(ReadOptions { classifier, time_field: self.time_field.clone() })
+        Ok(ReadOptions { classifier, time_field: self.time_field.clone(), crs: self.crs.clone() })
     }
 }
 
@@ -150,8 +154,21 @@ struct AreasArgs {
     /// 0 keeps every edge as a geodesic (as pyproj measures a polygon).
     #[arg(long, default_value_t = 1.0, value_name = "KM")]
     max_edge_km: f64,
+    /// geodesic (on the WGS84 ellipsoid), or equal-area: planar area in the projection of
+    /// --equal-area-crs, a cross-check (needs the `proj` feature; uses the plain engine).
+    #[arg(long, default_value = "geodesic", value_name = "METHOD")]
+    area_method: AreaMethod,
+    /// The equal-area projection of --area-method equal-area.
+    #[arg(long, default_value = "EPSG:3035", value_name = "EPSG:NNNN")]
+    equal_area_crs: String,
     #[command(flatten)]
     output: OutputArgs,
+}
+
+#[derive(Clone, Copy, PartialEq, clap::ValueEnum)]
+enum AreaMethod {
+    Geodesic,
+    EqualArea,
 }
 
 #[derive(Args)]
@@ -187,6 +204,11 @@ struct ChangesArgs {
 }
 
 fn main() -> ExitCode {
+    // PROJ logs its own errors to standard error; ours name the file and say it in one line.
+    #[cfg(feature = "proj")]
+    if std::env::var_os("PROJ_DEBUG").is_none() {
+        std::env::set_var("PROJ_DEBUG", "0");
+    }
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Scan(args) => scan(args),
@@ -231,9 +253,22 @@ fn areas(args: &AreasArgs) -> Result<(), Error> {
     if args.input.strict {
         summarize_warnings(&analysis.scan(&files)?, true)?;
     }
-    let snapshots = analysis.areas(&files)?;
+    let snapshots = match args.area_method {
+        AreaMethod::Geodesic => analysis.areas(&files)?,
+        AreaMethod::EqualArea => equal_area(&analysis, &files, &args.equal_area_crs)?,
+    };
     let rows: Vec<_> = snapshots.into_iter().flat_map(|s| s.rows).collect();
     args.output.write(&rows)
+}
+
+#[cfg(feature = "proj")]
+fn equal_area(analysis: &Analysis, files: &[PathBuf], projection: &str) -> Result<Vec<frontline::SnapshotAreas>, Error> {
+    analysis.equal_areas(files, projection)
+}
+
+#[cfg(not(feature = "proj"))]
+fn equal_area(_: &Analysis, _: &[PathBuf], _: &str) -> Result<Vec<frontline::SnapshotAreas>, Error> {
+    Err(Error::Usage("--area-method equal-area needs frontline built with `--features proj`".into()))
 }
 
 fn edge_split(max_edge_km: f64) -> Result<EdgeSplit, Error> {
