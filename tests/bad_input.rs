@@ -197,14 +197,10 @@ fn repaired_and_dropped_inputs_warn_and_strict_refuses_them() {
     ];
     for (i, (what, text, kind)) in cases.iter().enumerate() {
         let file = write(dir.path(), &format!("{}.geojson", 1_700_000_000 + i), text.as_bytes());
-        for command in ["scan", "areas"] {
+        for command in ["scan", "areas", "changes"] {
             let lenient = run(&[command, file.to_str().unwrap()]);
-            if command == "scan" {
-                assert_eq!(lenient.code, Some(0), "{what}: {}", lenient.stderr);
-                assert!(lenient.stderr.contains(&format!("warning: 1 × {kind}")), "{what}: {}", lenient.stderr);
-            } else {
-                assert_eq!(lenient.code, Some(0), "{what}: {}", lenient.stderr);
-            }
+            assert_eq!(lenient.code, Some(0), "{what}: {}", lenient.stderr);
+            assert!(lenient.stderr.contains(&format!("warning: 1 × {kind}")), "{command} {what}: {}", lenient.stderr);
             let strict = run(&[command, "--strict", file.to_str().unwrap()]);
             assert_eq!(strict.code, Some(2), "{what}: {}", strict.stderr);
             assert!(strict.stderr.contains(kind) && strict.stderr.contains("strict"), "{what}: {}", strict.stderr);

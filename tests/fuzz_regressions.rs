@@ -9,6 +9,13 @@
 //!   zero-width spike, on the side it does not bound; the spike's two sides are different
 //!   geodesics, and the indexed engine measured 315 m² more than the plain one. Fixed in
 //!   `grid::clip_ring`.
+//! - `geometry-region-edge-on-a-box-cut.geojson` (the `geometry` target, second run): in a
+//!   cell the region covers in part, the indexed engine clipped the layer to the region's
+//!   bounding box, whose cut along 48.05°N coincided with the region's own edge and took
+//!   the place of the region's vertices on it: 700 m² more in the town. Fixed in
+//!   `index::compute_cell` (a margin around the box).
+//! - `poles-and-antimeridian.geojson` (hand-made after the first run): a ring spanning 360°
+//!   of longitude measured 0 km² plain and the Earth indexed; now refused.
 
 use frontline::analysis::Engine;
 use frontline::{Analysis, ReadOptions, Region, Status};
