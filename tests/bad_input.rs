@@ -58,6 +58,7 @@ fn cases() -> Vec<(&'static str, Vec<u8>, Vec<&'static str>)> {
         ("1700000011.geojson", collection(&[r#"{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[37,48],[38,48]]}}"#]).into_bytes(), vec!["feature 0", "ring"]),
         ("no-time-here.geojson", collection(&[GOOD_FEATURE]).into_bytes(), vec!["no-time-here.geojson", "no snapshot time"]),
         ("1700000012.geojson", br#"{"features": []}"#.to_vec(), vec!["1700000012.geojson", "type"]),
+        ("1700000013.geojson", collection(&[&polygon_feature("[[[-180,-90],[180,-90],[180,90],[-180,90],[-180,-90]]]")]).into_bytes(), vec!["feature 0", "spans 360.0° of longitude", "antimeridian"]),
     ]
 }
 
