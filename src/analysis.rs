@@ -121,7 +121,7 @@ impl Analysis {
         for (region, areas) in self.regions.iter().zip(&per_region) {
             rows.push(AreaRow::new(&time, &name, &region.name, Some(region.area_km2), areas));
         }
-        SnapshotAreas { time, snapshot: name, rows }
+        SnapshotAreas { time, snapshot: name, rows, report: snapshot.report.clone() }
     }
 
     /// Reads, builds and measures one snapshot held in memory (`path` names it and, unless
@@ -162,6 +162,38 @@ impl Analysis {
                 })
             }
         }
+    }
+
+    /// Like [`Analysis::areas`] with the plain engine, every area measured in the plane of
+    /// the equal-area projection `projection` (e.g. `EPSG:3035`) instead of on the
+    /// ellipsoid: a cross-check of the geodesic figures.
+    #[cfg(feature = "proj")]
+    pub fn equal_areas(&self, files: &[PathBuf], projection: &str) -> Result<Vec<SnapshotAreas>> {
+        let area = |layer: &geo::MultiPolygon<f64>| {
+            crate::crs::equal_area_km2(layer, projection).map_err(|m| Error::Usage(format!("--area-method equal-area: {m}")))
+        };
+        let clip_km2 = self.clip.as_ref().map(|c| area(&c.geometry)).transpose()?;
+        let region_km2: Vec<f64> = self.regions.iter().map(|r| area(&r.geometry)).collect::<Result<_>>()?;
+        in_time_order(files, |path| {
+            let snapshot = read_snapshot(path, &self.read)?;
+            let layers = self.layers(&snapshot);
+            let time = rfc3339(snapshot.time);
+            let name = snapshot.name();
+            let total = PerStatus::<f64>::default();
+            let mut totals = total.clone();
+            for s in crate::Status::ALL {
+                totals[s] = area(layers.get(s))?;
+            }
+            let mut rows = vec![AreaRow::new(&time, &name, "total", clip_km2, &totals)];
+            for (region, km2) in self.regions.iter().zip(&region_km2) {
+                let mut areas = total.clone();
+                for s in crate::Status::ALL {
+                    areas[s] = area(&crate::measure::clip_layer(layers.get(s), region))?;
+                }
+                rows.push(AreaRow::new(&time, &name, &region.name, Some(*km2), &areas));
+            }
+            Ok((snapshot.time, SnapshotAreas { time, snapshot: name, rows, report: snapshot.report.clone() }))
+        })
     }
 
     /// The regions and the area of interest cut into the cells of the grid.

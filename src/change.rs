@@ -459,6 +459,7 @@ impl Analysis {
         let mut cells = crate::index::Timeline::new();
         let mut current: Option<usize> = None;
         let mut cumulative = vec![0.0; 1 + self.regions.len()];
+        let mut reports: Vec<(usize, crate::ScanReport)> = Vec::new();
         for chunk in timeline.periods.chunks(chunk_size) {
             let needed: BTreeSet<usize> = chunk
                 .iter()
@@ -469,6 +470,7 @@ impl Analysis {
                 needed.into_par_iter().map(|i| Ok((i, read_snapshot(&timed[i].1, &self.read)?))).collect();
             for result in read {
                 let (i, snapshot) = result?;
+                reports.push((i, snapshot.report.clone()));
                 snapshots.insert(i, snapshot);
             }
             let measured: Vec<(Change, Vec<ChangeAreas>)> = match &indexed {
@@ -576,6 +578,9 @@ impl Analysis {
                 snapshots.retain(|i, _| *i >= last.to);
             }
         }
+        reports.sort_by_key(|(i, _)| *i);
+        let mut timeline = timeline;
+        timeline.read = reports.into_iter().map(|(_, r)| r).collect();
         Ok(timeline)
     }
 

@@ -45,6 +45,9 @@ pub(crate) struct RawDocument<'a> {
     pub coordinates: Option<Coords>,
     #[serde(default)]
     pub geometries: Option<Vec<RawGeometry>>,
+    /// The (2008-era) coordinate reference system member, if any.
+    #[serde(default, borrow)]
+    pub crs: Option<&'a RawValue>,
 }
 
 /// One feature.

@@ -44,6 +44,7 @@ pub mod analysis;
 pub mod area;
 pub mod change;
 pub mod classify;
+pub mod crs;
 pub mod error;
 mod geojson;
 pub mod grid;

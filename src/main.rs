@@ -111,6 +111,10 @@ struct ReadArgs {
     /// Turn warnings (unclassified polygons, repaired rings) into errors.
     #[arg(long)]
     strict: bool,
+    /// The coordinate system of the snapshots (e.g. EPSG:3857), overriding their `crs`
+    /// member; other than WGS84 it needs the `proj` feature.
+    #[arg(long, value_name = "EPSG:NNNN")]
+    crs: Option<String>,
 }
 
 /// Where areas are measured.
@@ -148,7 +152,7 @@ impl ReadArgs {
         for pair in &self.map {
             classifier.add_mapping(pair).map_err(Error::Usage)?;
         }
-        Ok(ReadOptions { classifier, time_field: self.time_field.clone() })
+        Ok(ReadOptions { classifier, time_field: self.time_field.clone(), crs: self.crs.clone() })
     }
 }
 
@@ -196,6 +200,13 @@ struct AreasArgs {
     places: PlaceArgs,
     #[command(flatten)]
     engine: EngineArgs,
+    /// geodesic (on the WGS84 ellipsoid), or equal-area: planar area in the projection of
+    /// --equal-area-crs, a cross-check (needs the `proj` feature; uses the plain engine).
+    #[arg(long, default_value = "geodesic", value_name = "METHOD")]
+    area_method: AreaMethod,
+    /// The equal-area projection of --area-method equal-area.
+    #[arg(long, default_value = "EPSG:3035", value_name = "EPSG:NNNN")]
+    equal_area_crs: String,
     #[command(flatten)]
     output: OutputArgs,
 }
@@ -220,6 +231,12 @@ impl EngineArgs {
     fn apply(&self, analysis: Analysis) -> Result<Analysis, Error> {
         Ok(analysis.with_engine(self.engine).with_grid(grid(self.cell_deg)?).with_edges(edge_split(self.max_edge_km)?))
     }
+}
+
+#[derive(Clone, Copy, PartialEq, clap::ValueEnum)]
+enum AreaMethod {
+    Geodesic,
+    EqualArea,
 }
 
 #[derive(Args)]
@@ -250,6 +267,11 @@ struct ChangesArgs {
 }
 
 fn main() -> ExitCode {
+    // PROJ logs its own errors to standard error; ours name the file and say it in one line.
+    #[cfg(feature = "proj")]
+    if std::env::var_os("PROJ_DEBUG").is_none() {
+        std::env::set_var("PROJ_DEBUG", "0");
+    }
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Scan(args) => scan(args),
@@ -278,10 +300,13 @@ fn scan(args: &ScanArgs) -> Result<(), Error> {
 fn areas(args: &AreasArgs) -> Result<(), Error> {
     let analysis = args.engine.apply(args.places.analysis(&args.input.read)?)?;
     let files = snapshot_files(&args.input.snapshots)?;
-    if args.input.read.strict {
-        summarize_warnings(&analysis.scan(&files)?, true)?;
-    }
-    let snapshots = analysis.areas(&files)?;
+    let snapshots = match args.area_method {
+        AreaMethod::Geodesic => analysis.areas(&files)?,
+        AreaMethod::EqualArea => equal_area(&analysis, &files, &args.equal_area_crs)?,
+    };
+    // Warnings of the reading itself, summarized (in strict mode: an error, and nothing
+    // is written).
+    summarize_warnings(snapshots.iter().map(|s| &s.report), args.input.read.strict)?;
     let rows: Vec<_> = snapshots.into_iter().flat_map(|s| s.rows).collect();
     args.output.write(&rows)
 }
@@ -292,6 +317,16 @@ fn grid(cell_deg: f64) -> Result<frontline::grid::Grid, Error> {
     } else {
         Err(Error::Usage(format!("--cell-deg {cell_deg}: expected degrees between 0.0001 and 90")))
     }
+}
+
+#[cfg(feature = "proj")]
+fn equal_area(analysis: &Analysis, files: &[PathBuf], projection: &str) -> Result<Vec<frontline::SnapshotAreas>, Error> {
+    analysis.equal_areas(files, projection)
+}
+
+#[cfg(not(feature = "proj"))]
+fn equal_area(_: &Analysis, _: &[PathBuf], _: &str) -> Result<Vec<frontline::SnapshotAreas>, Error> {
+    Err(Error::Usage("--area-method equal-area needs frontline built with `--features proj`".into()))
 }
 
 fn edge_split(max_edge_km: f64) -> Result<EdgeSplit, Error> {
@@ -329,9 +364,6 @@ fn synth(args: &SynthArgs) -> Result<(), Error> {
 fn changes(args: &ChangesArgs) -> Result<(), Error> {
     let analysis = args.engine.apply(args.places.analysis(&args.input.read)?)?;
     let files = snapshot_files(&args.input.snapshots)?;
-    if args.input.read.strict {
-        summarize_warnings(&analysis.scan(&files)?, true)?;
-    }
     let resampling = Resampling { every: args.every, offset: args.tz, from: args.from, to: args.to };
     let mut rows = Vec::new();
     let mut features = Vec::new();
@@ -342,6 +374,12 @@ fn changes(args: &ChangesArgs) -> Result<(), Error> {
         rows.extend(period.rows);
         Ok(())
     })?;
+    // Warnings of every input file: those the periods compared were read already.
+    let read: std::collections::HashSet<&str> = timeline.read.iter().map(|r| r.snapshot.as_str()).collect();
+    let unread: Vec<PathBuf> =
+        files.iter().filter(|f| !read.contains(f.file_name().and_then(|n| n.to_str()).unwrap_or(""))).cloned().collect();
+    let others = if unread.is_empty() { Vec::new() } else { analysis.scan(&unread)? };
+    summarize_warnings(timeline.read.iter().chain(&others), args.input.read.strict)?;
     for skipped in &timeline.skipped {
         eprintln!("note: {skipped}");
     }
@@ -419,7 +457,7 @@ fn report(args: &ReportArgs) -> Result<(), Error> {
 
 /// Prints one line per kind of warning to standard error; in strict mode the first
 /// warning is an error.
-fn summarize_warnings(reports: &[ScanReport], strict: bool) -> Result<(), Error> {
+fn summarize_warnings<'a>(reports: impl IntoIterator<Item = &'a ScanReport>, strict: bool) -> Result<(), Error> {
     let mut by_kind: BTreeMap<WarningKind, (usize, String)> = BTreeMap::new();
     for report in reports {
         for warning in &report.warnings {

@@ -72,6 +72,10 @@ pub struct SnapshotAreas {
     pub snapshot: String,
     /// The rows, `total` first.
     pub rows: Vec<AreaRow>,
+    /// What reading the snapshot found (warnings, unclassified and repaired polygons); not
+    /// part of the serialized rows.
+    #[serde(skip)]
+    pub report: crate::ScanReport,
 }
 
 /// The part of a layer inside a region, by whole-layer boolean operations (the reference

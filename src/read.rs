@@ -5,6 +5,7 @@
 //! territory, polygons whose status could not be told, rings that had to be repaired).
 
 use crate::classify::Classifier;
+use crate::crs::Reprojection;
 use crate::error::{Error, Result};
 use crate::geojson::{property_text, split_feature_error, Coords, RawDocument, RawGeometry, RawProperties};
 use crate::time::{parse_time, rfc3339, time_from_file_name};
@@ -23,6 +24,9 @@ pub struct ReadOptions {
     /// A property (of the FeatureCollection or of its features) holding the snapshot time;
     /// without it the time comes from the file name.
     pub time_field: Option<String>,
+    /// The coordinate system of the inputs (e.g. `EPSG:3857`), overriding a file's `crs`
+    /// member; reprojected to WGS84 with the `proj` feature, refused without it.
+    pub crs: Option<String>,
 }
 
 /// One published state of the map.
@@ -46,7 +50,7 @@ impl Snapshot {
 }
 
 /// What reading one snapshot found: the output of `frontline scan`.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ScanReport {
     /// The file name.
     pub snapshot: String,
@@ -230,6 +234,7 @@ pub fn read_snapshot(path: &Path, options: &ReadOptions) -> Result<Snapshot> {
 /// gives the time when the text does not.
 pub fn parse_snapshot(path: &Path, bytes: &[u8], options: &ReadOptions) -> Result<Snapshot> {
     let doc = parse_document(path, bytes)?;
+    let reprojection = reprojection(path, &doc, options.crs.as_deref())?;
     let features = document_features(path, &doc)?;
     let bare = match (&doc.coordinates, &doc.geometries, doc.kind.as_deref()) {
         (None, None, _) | (_, _, Some("Feature" | "FeatureCollection")) => None,
@@ -256,7 +261,7 @@ pub fn parse_snapshot(path: &Path, bytes: &[u8], options: &ReadOptions) -> Resul
             continue;
         };
         found.clear();
-        let mut fixes = RingFixes::default();
+        let mut fixes = RingFixes { reproject: reprojection.as_ref(), ..RingFixes::default() };
         let polygonal = collect_polygons(geometry, &mut found, &mut fixes)
             .map_err(|message| Error::feature(path, index, message))?;
         if !polygonal {
@@ -264,7 +269,11 @@ pub fn parse_snapshot(path: &Path, bytes: &[u8], options: &ReadOptions) -> Resul
             continue;
         }
         if found.is_empty() {
-            fixes.warn(&mut report.warnings, index, WarningKind::EmptyGeometry, "no polygon with three distinct points");
+            if fixes.any() {
+                fixes.report(&mut report.warnings, index);
+            } else {
+                fixes.warn(&mut report.warnings, index, WarningKind::EmptyGeometry, "no polygon with three distinct points");
+            }
             continue;
         }
         let parsed = properties.map(|p| p.parse());
@@ -288,6 +297,11 @@ pub fn parse_snapshot(path: &Path, bytes: &[u8], options: &ReadOptions) -> Resul
                 report.warnings.push(Warning { feature: index, kind: WarningKind::Unclassified, detail: why.reason });
             }
         }
+    }
+    if report.features == 0 {
+        // A cut-off export can be a valid, empty collection: say so rather than report
+        // zero km² silently.
+        report.warnings.push(Warning { feature: 0, kind: WarningKind::EmptyGeometry, detail: "the file has no features: every area is 0".into() });
     }
     Ok(Snapshot { path: path.to_path_buf(), time, polygons, report })
 }
@@ -315,15 +329,29 @@ fn snapshot_time(
     time_from_file_name(&file_name(path)).ok_or_else(|| Error::NoTime { path: path.to_path_buf() })
 }
 
-/// What ring clean-up did to one feature.
+/// The reprojection of a document's positions to WGS84: from `forced` (the `--crs`
+/// option) when given, else from the document's `crs` member; `None` for WGS84.
+pub(crate) fn reprojection(path: &Path, doc: &RawDocument, forced: Option<&str>) -> Result<Option<Reprojection>> {
+    let name = match forced {
+        Some(name) => Some(name.to_string()),
+        None => crate::crs::declared(doc.crs).map_err(|m| Error::format(path, m))?,
+    };
+    match name {
+        None => Ok(None),
+        Some(name) => Reprojection::to_wgs84(&name).map_err(|m| Error::format(path, m)),
+    }
+}
+
+/// What ring clean-up did to one feature (and the reprojection it applies).
 #[derive(Default)]
-struct RingFixes {
+struct RingFixes<'r> {
     unclosed: usize,
     repeated: usize,
     degenerate: usize,
+    reproject: Option<&'r Reprojection>,
 }
 
-impl RingFixes {
+impl RingFixes<'_> {
     fn any(&self) -> bool {
         self.unclosed + self.repeated + self.degenerate > 0
     }
@@ -407,6 +435,10 @@ fn clean_ring(ring: &Coords, fixes: &mut RingFixes) -> Result<Option<LineString<
         let Coords::Position(x, y) = *position else {
             return Err("a ring holds something other than [longitude, latitude] positions".into());
         };
+        let (x, y) = match fixes.reproject {
+            Some(r) => r.apply(x, y)?,
+            None => (x, y),
+        };
         check_position(x, y)?;
         let c = Coord { x, y };
         if coords.last() == Some(&c) {
@@ -422,6 +454,16 @@ fn clean_ring(ring: &Coords, fixes: &mut RingFixes) -> Result<Option<LineString<
     if coords.len() < 4 {
         fixes.degenerate += 1;
         return Ok(None);
+    }
+    let (west, east) = coords.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(w, e), c| (w.min(c.x), e.max(c.x)));
+    if east - west > 180.0 {
+        // Areas are measured ring by ring on the ellipsoid, which tells a ring's inside
+        // only for rings smaller than a hemisphere, and the grid of the indexed engine
+        // reads the same ring in the plane: the two would disagree (found by fuzzing).
+        return Err(format!(
+            "a ring spans {:.1}° of longitude ({west} to {east}): rings must stay within 180° (split them at the antimeridian)",
+            east - west
+        ));
     }
     Ok(Some(LineString::new(coords)))
 }
@@ -446,6 +488,6 @@ pub(crate) fn check_position(x: f64, y: f64) -> Result<(), String> {
 
 /// The polygons of a region's geometry, rings cleaned (problems are not reported: region
 /// files are repaired silently, as they are the user's own reference shapes).
-pub(crate) fn region_polygons(geometry: &RawGeometry, out: &mut Vec<Polygon<f64>>) -> Result<bool, String> {
-    collect_polygons(geometry, out, &mut RingFixes::default())
+pub(crate) fn region_polygons(geometry: &RawGeometry, out: &mut Vec<Polygon<f64>>, reproject: Option<&Reprojection>) -> Result<bool, String> {
+    collect_polygons(geometry, out, &mut RingFixes { reproject, ..RingFixes::default() })
 }

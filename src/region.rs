@@ -78,6 +78,7 @@ fn stem(path: &Path) -> String {
 fn read_region_file(path: &Path, name_field: &str) -> Result<Vec<Region>> {
     let bytes = read_bytes(path)?;
     let doc = parse_document(path, &bytes)?;
+    let reprojection = crate::read::reprojection(path, &doc, None)?;
     let mut features = document_features(path, &doc)?;
     let bare;
     if features.is_empty() && doc.coordinates.is_some() {
@@ -93,7 +94,7 @@ fn read_region_file(path: &Path, name_field: &str) -> Result<Vec<Region>> {
     for (index, (geometry, properties)) in features.into_iter().enumerate() {
         let Some(geometry) = geometry else { continue };
         let mut polygons = Vec::new();
-        let polygonal = crate::read::region_polygons(geometry, &mut polygons)
+        let polygonal = crate::read::region_polygons(geometry, &mut polygons, reprojection.as_ref())
             .map_err(|message| Error::feature(path, index, message))?;
         if !polygonal || polygons.is_empty() {
             continue;

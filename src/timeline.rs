@@ -162,6 +162,9 @@ pub struct Timeline {
     pub periods: Vec<Period>,
     /// The periods left out, with the reason.
     pub skipped: Vec<Skipped>,
+    /// What reading the compared snapshots found (filled in by
+    /// [`Analysis::changes_each`](crate::Analysis::changes_each)), in time order.
+    pub read: Vec<crate::ScanReport>,
 }
 
 impl Resampling {

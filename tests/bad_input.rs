@@ -58,6 +58,7 @@ fn cases() -> Vec<(&'static str, Vec<u8>, Vec<&'static str>)> {
         ("1700000011.geojson", collection(&[r#"{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[37,48],[38,48]]}}"#]).into_bytes(), vec!["feature 0", "ring"]),
         ("no-time-here.geojson", collection(&[GOOD_FEATURE]).into_bytes(), vec!["no-time-here.geojson", "no snapshot time"]),
         ("1700000012.geojson", br#"{"features": []}"#.to_vec(), vec!["1700000012.geojson", "type"]),
+        ("1700000013.geojson", collection(&[&polygon_feature("[[[-180,-90],[180,-90],[180,90],[-180,90],[-180,-90]]]")]).into_bytes(), vec!["feature 0", "spans 360.0° of longitude", "antimeridian"]),
     ]
 }
 
@@ -126,4 +127,99 @@ fn warnings_become_errors_in_strict_mode() {
     let strict = run(&["areas", "--strict", file.to_str().unwrap()]);
     assert_eq!(strict.code, Some(2));
     assert!(strict.stderr.contains("feature 1") && strict.stderr.contains("strict"), "{}", strict.stderr);
+}
+
+/// The cell 37–37.1°E, 48–48.1°N in Web Mercator metres (x = a·λ, y = a·ln tan(π/4 + φ/2),
+/// a = 6378137 m), declared as EPSG:3857 in the file's `crs` member.
+const MERCATOR_SNAPSHOT: &str = r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::3857"}},"features":[{"type":"Feature","properties":{"name":"Окуповано"},"geometry":{"type":"Polygon","coordinates":[[[4118821.159351122,6106854.834885075],[4129953.1084304494,6106854.834885075],[4129953.1084304494,6123507.424977484],[4118821.159351122,6123507.424977484],[4118821.159351122,6106854.834885075]]]}}]}"#;
+
+#[cfg(not(feature = "proj"))]
+#[test]
+fn another_crs_is_refused_with_a_hint_without_the_proj_feature() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "1700000000.geojson", MERCATOR_SNAPSHOT.as_bytes());
+    for args in [vec!["scan", file.to_str().unwrap()], vec!["areas", file.to_str().unwrap()]] {
+        let outcome = run(&args);
+        let message = outcome.stderr.trim_end();
+        assert_eq!(outcome.code, Some(2), "{message}");
+        assert_eq!(message.lines().count(), 1, "{message}");
+        for part in ["1700000000.geojson", "EPSG::3857", "WGS84", "--features proj"] {
+            assert!(message.contains(part), "`{message}` lacks `{part}`");
+        }
+    }
+    // --crs says the same for a file without the member
+    let plain = write(dir.path(), "1700000001.geojson", collection(&[GOOD_FEATURE]).as_bytes());
+    let outcome = run(&["areas", "--crs", "EPSG:3857", plain.to_str().unwrap()]);
+    assert_eq!(outcome.code, Some(2), "{}", outcome.stderr);
+    assert!(outcome.stderr.contains("EPSG:3857") && outcome.stderr.contains("--features proj"), "{}", outcome.stderr);
+    // WGS84 named in the member is fine
+    let named = collection(&[GOOD_FEATURE]).replacen('{', r#"{"crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:OGC:1.3:CRS84"}},"#, 1);
+    let named = write(dir.path(), "1700000002.geojson", named.as_bytes());
+    assert_eq!(run(&["scan", named.to_str().unwrap()]).code, Some(0));
+}
+
+/// With `proj`, the Mercator file reads as the cell it is: the same area as the cell
+/// written in longitude/latitude (both are the four corners; the reprojection is exact to
+/// far below a millimetre, 1e-9 relative is generous).
+#[cfg(feature = "proj")]
+#[test]
+fn another_crs_is_reprojected_with_the_proj_feature() {
+    let dir = tempfile::tempdir().unwrap();
+    let mercator = write(dir.path(), "1700000000.geojson", MERCATOR_SNAPSHOT.as_bytes());
+    let lonlat = collection(&[&polygon_feature("[[[37,48],[37.1,48],[37.1,48.1],[37,48.1],[37,48]]]")]);
+    let lonlat = write(dir.path(), "1700000001.geojson", lonlat.as_bytes());
+    let occupied = |file: &Path| -> f64 {
+        let out = Command::new(env!("CARGO_BIN_EXE_frontline")).args(["areas", "--format", "csv", file.to_str().unwrap()]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        let text = String::from_utf8(out.stdout).unwrap();
+        let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
+        let row: Vec<&str> = text.lines().nth(1).unwrap().split(',').collect();
+        let column = header.iter().position(|h| *h == "occupied_km2").unwrap();
+        row[column].parse().unwrap()
+    };
+    let (a, b) = (occupied(&mercator), occupied(&lonlat));
+    assert!(a > 80.0 && ((a - b) / b).abs() < 1e-9, "{a} vs {b}");
+}
+
+/// What is repaired or dropped: exit 0, one summary line per kind of warning, an error in
+/// strict mode.
+#[test]
+fn repaired_and_dropped_inputs_warn_and_strict_refuses_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: Vec<(&str, String, &str)> = vec![
+        // a ring [a, b, a]: fewer than 4 points, dropped (and the feature with it)
+        ("degenerate", collection(&[GOOD_FEATURE, &polygon_feature("[[[37,48],[37.1,48],[37,48]]]")]), "degenerate-ring"),
+        ("unclosed", collection(&[&polygon_feature("[[[37,48],[37.1,48],[37.1,48.1],[37,48.1]]]")]), "unclosed-ring"),
+        ("bowtie", collection(&[&polygon_feature("[[[37,48],[37.1,48.1],[37.1,48],[37,48.1],[37,48]]]")]), "invalid-topology"),
+        ("hole-outside", collection(&[&polygon_feature("[[[37,48],[37.1,48],[37.1,48.1],[37,48.1],[37,48]],[[38,48],[38.1,48],[38.1,48.1],[38,48.1],[38,48]]]")]), "invalid-topology"),
+        ("empty-collection", collection(&[GOOD_FEATURE, r#"{"type":"Feature","properties":{"name":"Окуповано"},"geometry":{"type":"GeometryCollection","geometries":[]}}"#]), "empty-geometry"),
+        ("empty-multipolygon", collection(&[r#"{"type":"Feature","properties":{"name":"Окуповано"},"geometry":{"type":"MultiPolygon","coordinates":[]}}"#]), "empty-geometry"),
+        ("no-features", collection(&[]), "empty-geometry"),
+    ];
+    for (i, (what, text, kind)) in cases.iter().enumerate() {
+        let file = write(dir.path(), &format!("{}.geojson", 1_700_000_000 + i), text.as_bytes());
+        for command in ["scan", "areas", "changes"] {
+            let lenient = run(&[command, file.to_str().unwrap()]);
+            assert_eq!(lenient.code, Some(0), "{what}: {}", lenient.stderr);
+            assert!(lenient.stderr.contains(&format!("warning: 1 × {kind}")), "{command} {what}: {}", lenient.stderr);
+            let strict = run(&[command, "--strict", file.to_str().unwrap()]);
+            assert_eq!(strict.code, Some(2), "{what}: {}", strict.stderr);
+            assert!(strict.stderr.contains(kind) && strict.stderr.contains("strict"), "{what}: {}", strict.stderr);
+            assert!(!strict.stderr.contains("panicked") && !lenient.stderr.contains("panicked"));
+        }
+    }
+}
+
+/// An unclosed ring is closed: the same figure as the closed ring (an identity).
+#[test]
+fn an_unclosed_ring_measures_as_the_closed_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let closed = write(dir.path(), "1700000000.geojson", collection(&[&polygon_feature("[[[37,48],[37.1,48],[37.1,48.1],[37,48.1],[37,48]]]")]).as_bytes());
+    let open = write(dir.path(), "1700000001.geojson", collection(&[&polygon_feature("[[[37,48],[37.1,48],[37.1,48.1],[37,48.1]]]")]).as_bytes());
+    let csv = |f: &Path| {
+        let out = Command::new(env!("CARGO_BIN_EXE_frontline")).args(["areas", "--format", "csv", f.to_str().unwrap()]).output().unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        text.lines().nth(1).unwrap().split(',').skip(2).map(str::to_string).collect::<Vec<_>>()
+    };
+    assert_eq!(csv(&closed), csv(&open));
 }
