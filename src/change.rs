@@ -54,7 +54,7 @@ use crate::time::{rfc3339, time_from_file_name};
 use crate::timeline::{Period, Resampling, Timeline};
 use crate::{Analysis, AreaKm2, Error, Layers, PerStatus, Region, Status};
 use chrono::{DateTime, Utc};
-use geo::{BoundingRect, Intersects, MultiPolygon};
+use geo::MultiPolygon;
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -121,31 +121,7 @@ fn empty() -> MultiPolygon<f64> {
     MultiPolygon::new(Vec::new())
 }
 
-/// `a − b`, oriented for further boolean operations.
-fn difference(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> MultiPolygon<f64> {
-    if a.0.is_empty() {
-        return empty();
-    }
-    if b.0.is_empty() || !boxes_meet(a, b) {
-        return a.clone();
-    }
-    crate::overlay::difference(a, b)
-}
-
-/// `a ∩ b`, oriented for further boolean operations.
-fn intersection(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> MultiPolygon<f64> {
-    if a.0.is_empty() || b.0.is_empty() || !boxes_meet(a, b) {
-        return empty();
-    }
-    crate::overlay::intersection(a, b)
-}
-
-fn boxes_meet(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> bool {
-    match (a.bounding_rect(), b.bounding_rect()) {
-        (Some(x), Some(y)) => x.intersects(&y),
-        _ => false,
-    }
-}
+use crate::overlay::{difference, intersection};
 
 impl Change {
     /// No change at all (a state compared with itself).

@@ -395,7 +395,7 @@ fn compute_cell(
             };
             match &clip {
                 Cover::Full => dissolved,
-                Cover::Partial(area) => onto_cell_edges(intersect(&dissolved, area), rect),
+                Cover::Partial(area) => onto_cell_edges(crate::overlay::intersection(&dissolved, area), rect),
             }
         });
         layers = crate::layer::make_disjoint(raw);
@@ -425,7 +425,7 @@ fn compute_cell(
                             let bbox = geo::Rect::new(bbox.min() - margin, bbox.max() + margin);
                             layers.map(|_, l| {
                                 let near = MultiPolygon::new(crate::grid::clip_to_rect(&l.0, bbox));
-                                intersect(&near, piece).area_km2()
+                                crate::overlay::intersection(&near, piece).area_km2()
                             })
                         }
                     };
@@ -475,10 +475,6 @@ fn onto_cell_edges(mut layer: MultiPolygon<f64>, rect: geo::Rect<f64>) -> MultiP
         });
     }
     layer
-}
-
-fn intersect(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> MultiPolygon<f64> {
-    crate::overlay::intersection(a, b)
 }
 
 /// The area rows of one snapshot by the indexed engine, advancing `timeline`.

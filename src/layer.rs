@@ -190,23 +190,14 @@ impl Layers {
 /// The part of a layer inside an area (both valid), every vertex kept, shells
 /// counter-clockwise.
 pub fn clip_to(layer: &MultiPolygon<f64>, aoi: &MultiPolygon<f64>) -> MultiPolygon<f64> {
-    if layer.0.is_empty() {
-        return layer.clone();
-    }
     overlay::intersection(layer, aoi)
 }
 
 /// Removes from each layer what a layer of higher precedence covers.
 pub(crate) fn make_disjoint(mut layers: PerStatus<MultiPolygon<f64>>) -> PerStatus<MultiPolygon<f64>> {
-    let subtract = |a: &MultiPolygon<f64>, b: &MultiPolygon<f64>| {
-        if a.0.is_empty() || b.0.is_empty() {
-            return a.clone();
-        }
-        overlay::difference(a, b)
-    };
-    layers.contested = subtract(&layers.contested, &layers.occupied);
+    layers.contested = overlay::difference(&layers.contested, &layers.occupied);
     let above = union_all(&[layers.occupied.clone(), layers.contested.clone()]);
-    layers.liberated = subtract(&layers.liberated, &above);
+    layers.liberated = overlay::difference(&layers.liberated, &above);
     layers
 }
 

@@ -81,12 +81,9 @@ pub struct SnapshotAreas {
 /// The part of a layer inside a region, by whole-layer boolean operations (the reference
 /// path, `--engine plain`).
 pub fn clip_layer(layer: &MultiPolygon<f64>, region: &Region) -> MultiPolygon<f64> {
-    let (Some(layer_box), Some(region_box)) = (layer.bounding_rect(), region.bbox) else {
+    let Some(region_box) = region.bbox else {
         return MultiPolygon::new(Vec::new());
     };
-    if !layer_box.intersects(&region_box) {
-        return MultiPolygon::new(Vec::new());
-    }
     // Only the parts of the layer that can meet the region go through the boolean operation.
     let near: Vec<_> = layer
         .0

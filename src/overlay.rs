@@ -77,9 +77,19 @@ pub fn union<'a>(polygons: impl IntoIterator<Item = &'a Polygon<f64>>) -> MultiP
     run(paths(polygons), Vec::new(), OverlayRule::Subject, FillRule::NonZero)
 }
 
+/// Whether the bounding boxes of two multi-polygons meet (false when either is empty):
+/// when they do not, neither operation below needs the overlay.
+fn boxes_meet(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> bool {
+    use geo::{BoundingRect, Intersects};
+    match (a.bounding_rect(), b.bounding_rect()) {
+        (Some(x), Some(y)) => x.intersects(&y),
+        _ => false,
+    }
+}
+
 /// The intersection of two valid multi-polygons.
 pub(crate) fn intersection(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> MultiPolygon<f64> {
-    if a.0.is_empty() || b.0.is_empty() {
+    if !boxes_meet(a, b) {
         return MultiPolygon::new(Vec::new());
     }
     run(paths(&a.0), paths(&b.0), OverlayRule::Intersect, FillRule::EvenOdd)
@@ -87,7 +97,7 @@ pub(crate) fn intersection(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> Mult
 
 /// The part of `a` outside `b`, both valid.
 pub(crate) fn difference(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> MultiPolygon<f64> {
-    if a.0.is_empty() || b.0.is_empty() {
+    if !boxes_meet(a, b) {
         return a.clone();
     }
     run(paths(&a.0), paths(&b.0), OverlayRule::Difference, FillRule::EvenOdd)
