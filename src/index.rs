@@ -48,7 +48,10 @@ fn cover_cells(grid: &Grid, region: &MultiPolygon<f64>) -> Cells {
     pieces
         .into_iter()
         .map(|(cell, parts)| {
-            let piece = if parts.len() == 1 { MultiPolygon::new(parts) } else { nonzero_union(parts) };
+            let piece = match parts.len() {
+                1 => MultiPolygon::new(parts),
+                _ => crate::overlay::in_frame(grid.rect(cell), || nonzero_union(parts)),
+            };
             let full = grid.rect(cell).unsigned_area();
             let cover = if piece.unsigned_area() >= full * (1.0 - 1e-12) { Cover::Full } else { Cover::Partial(piece) };
             (cell, cover)
@@ -325,7 +328,7 @@ pub fn change_between(index: &RegionIndex, before: &CellMap, after: &CellMap) ->
     type CellChange = (Change, ChangeAreas, Vec<(usize, ChangeAreas)>);
     let per_cell: Vec<CellChange> = changed
         .par_iter()
-        .map(|id| {
+        .map(|id| crate::overlay::in_frame(index.grid.rect(*id), || {
             let change = Change::between(&layers_of(before, id), &layers_of(after, id));
             let areas = change.areas();
             let regions = index
@@ -342,7 +345,7 @@ pub fn change_between(index: &RegionIndex, before: &CellMap, after: &CellMap) ->
                 })
                 .unwrap_or_default();
             (change, areas, regions)
-        })
+        }))
         .collect();
     let mut whole = Change::none();
     let mut totals = vec![ChangeAreas::default(); 1 + index.regions];
@@ -368,7 +371,19 @@ fn polygon_hash(polygon: &Polygon<f64>) -> u64 {
     h.finish()
 }
 
+/// The layers of one cell and their areas, in total and per region, every boolean
+/// operation on the cell's fixed-point grid.
 fn compute_cell(
+    index: &RegionIndex,
+    cell: CellId,
+    hash: u64,
+    members: &[Member],
+    pieces: &HashMap<u64, Arc<Vec<Piece>>>,
+) -> CellLayers {
+    crate::overlay::in_frame(index.grid.rect(cell), || compute_cell_in_frame(index, cell, hash, members, pieces))
+}
+
+fn compute_cell_in_frame(
     index: &RegionIndex,
     cell: CellId,
     hash: u64,

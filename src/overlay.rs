@@ -11,7 +11,11 @@ use geo::orient::{Direction, Orient};
 use geo::{Coord, LineString, MultiPolygon, Polygon};
 use i_overlay::core::fill_rule::FillRule;
 use i_overlay::core::overlay_rule::OverlayRule;
+use i_overlay::core::overlay::ShapeType;
 use i_overlay::float::overlay::{FloatOverlay, OverlayOptions};
+use i_overlay::i_float::adapter::FloatPointAdapter;
+use i_overlay::i_float::float::rect::FloatRect;
+use std::cell::Cell;
 
 type Shapes = Vec<Vec<Vec<[f64; 2]>>>;
 
@@ -57,11 +61,58 @@ fn from_shapes(shapes: Shapes) -> MultiPolygon<f64> {
     )
 }
 
+thread_local! {
+    /// The rectangle whose fixed-point grid the boolean operations on this thread snap to,
+    /// while [`in_frame`] runs; otherwise each operation takes its inputs' bounding box.
+    static FRAME: Cell<Option<geo::Rect<f64>>> = const { Cell::new(None) };
+}
+
+/// Runs `job` with every boolean operation on this thread snapped to the fixed-point grid
+/// of `frame` (a grid cell), instead of one chosen from each operation's inputs.
+///
+/// `i_overlay` works in integers over a grid fitted to its inputs' bounding box. Fitted
+/// per operation, the grid moves whenever the inputs do, so the same stretch of front line
+/// comes back from two snapshots a few 1e-11° apart, and every operation on the output of
+/// another snaps it again. On a cell's fixed grid, unchanged input gives bit-identical
+/// output, output is already on the grid of the next operation, and a cell's corners
+/// (multiples of a dyadic cell size) are grid points.
+pub(crate) fn in_frame<T>(frame: geo::Rect<f64>, job: impl FnOnce() -> T) -> T {
+    struct Restore(Option<geo::Rect<f64>>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            FRAME.with(|f| f.set(self.0));
+        }
+    }
+    let _restore = Restore(FRAME.with(|f| f.replace(Some(frame))));
+    job()
+}
+
+/// The fixed-point grid of the current frame, if every input point lies in it (or within
+/// a hundredth of its size: the grid has room for twice the frame).
+fn frame_adapter(subject: &[Vec<[f64; 2]>], clip: &[Vec<[f64; 2]>]) -> Option<FloatPointAdapter<[f64; 2], f64>> {
+    let frame = FRAME.with(Cell::get)?;
+    let (min, max) = (frame.min(), frame.max());
+    let margin = 0.01 * (max.x - min.x).max(max.y - min.y);
+    let inside = subject.iter().chain(clip).flatten().all(|[x, y]| {
+        *x >= min.x - margin && *x <= max.x + margin && *y >= min.y - margin && *y <= max.y + margin
+    });
+    inside.then(|| FloatPointAdapter::new(FloatRect::new(min.x, max.x, min.y, max.y)))
+}
+
 fn run(subject: Vec<Vec<[f64; 2]>>, clip: Vec<Vec<[f64; 2]>>, rule: OverlayRule, fill: FillRule) -> MultiPolygon<f64> {
     if subject.is_empty() && clip.is_empty() {
         return MultiPolygon::new(Vec::new());
     }
-    let shapes = FloatOverlay::with_subj_and_clip_custom(&subject, &clip, options(), Default::default()).overlay(rule, fill);
+    let shapes = match frame_adapter(&subject, &clip) {
+        Some(adapter) => {
+            let capacity = subject.iter().chain(&clip).map(Vec::len).sum();
+            FloatOverlay::new_custom(adapter, options(), Default::default(), capacity)
+                .unsafe_add_source(&subject, ShapeType::Subject)
+                .unsafe_add_source(&clip, ShapeType::Clip)
+                .overlay(rule, fill)
+        }
+        None => FloatOverlay::with_subj_and_clip_custom(&subject, &clip, options(), Default::default()).overlay(rule, fill),
+    };
     // i_overlay winds holes like their shells; every later non-zero union needs them
     // clockwise, or it fills them.
     from_shapes(shapes).orient(Direction::Default)
@@ -121,6 +172,29 @@ mod tests {
         assert!(repaired.0[0].exterior().0.len() >= 104);
         assert!(repaired.0[0].exterior().is_ccw());
         assert_relative_eq!(repaired.area_km2(), dense.area_km2(), max_relative = 1e-9);
+    }
+
+    /// In a frame, the same input comes back bit for bit whatever else is in the
+    /// operation; fitted to the inputs, the grid moves with them and so do the vertices.
+    #[test]
+    fn a_frame_keeps_unchanged_input_identical() {
+        let a = Polygon::new(
+            LineString::from(vec![(37.013_671_1, 48.102_3), (37.101_7, 48.117_77), (37.06, 48.2013), (37.013_671_1, 48.102_3)]),
+            vec![],
+        );
+        let far = |x: f64| Polygon::new(LineString::from(vec![(x, 48.01), (x + 0.01, 48.01), (x + 0.01, 48.02), (x, 48.01)]), vec![]);
+        let cell = geo::Rect::new(Coord { x: 37.0, y: 48.0 }, Coord { x: 37.25, y: 48.25 });
+        // The triangle's vertices in the result (the far triangle lies east of 37.11°E).
+        let kept = |m: &MultiPolygon<f64>| {
+            let mut v: Vec<(u64, u64)> = m.0.iter().filter(|p| p.exterior().0[0].x < 37.11)
+                .flat_map(|p| p.exterior().0.iter()).map(|c| (c.x.to_bits(), c.y.to_bits())).collect();
+            v.sort_unstable();
+            v
+        };
+        let in_cell = |x: f64| in_frame(cell, || union([&a, &far(x)]));
+        assert_eq!(kept(&in_cell(37.2)), kept(&in_cell(37.15)));
+        // (the same two operations fitted to their inputs snap the triangle differently)
+        assert_ne!(kept(&union([&a, &far(37.2)])), kept(&union([&a, &far(37.15)])));
     }
 
     /// The trap of the real archive: a hole wound like its shell is filled by a non-zero
