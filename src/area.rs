@@ -8,6 +8,7 @@
 
 use geo::{LineString, MultiPolygon, Polygon, Rect};
 use geographiclib_rs::Geodesic;
+use crate::fingerprint::mix;
 use std::sync::OnceLock;
 
 /// Square metres in a square kilometre.
@@ -146,13 +147,6 @@ fn edge_s12(a: geo::Coord<f64>, b: geo::Coord<f64>) -> f64 {
         })
         .unwrap_or_else(|_| solve());
     sign * s12
-}
-
-/// SplitMix64's finalizer: a fast, well-mixing 64-bit hash of a 64-bit value.
-fn mix(mut z: u64) -> u64 {
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
 }
 
 impl AreaKm2 for LineString<f64> {

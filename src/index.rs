@@ -12,6 +12,7 @@
 //! seen in the previous snapshot is not repaired and cut again.
 
 use crate::area::AreaKm2;
+use crate::fingerprint::{mix, polygon_fingerprint};
 use crate::grid::{CellId, Grid};
 use crate::layer::{EdgeSplit, Repair};
 use crate::measure::{AreaRow, SnapshotAreas};
@@ -194,7 +195,7 @@ impl Timeline {
         let mut in_cells: HashMap<CellId, Vec<Member>> = HashMap::new();
         for (status, polygons) in snapshot.polygons.iter() {
             for polygon in polygons {
-                let key = polygon_hash(polygon);
+                let key = polygon_fingerprint(polygon);
                 let cut = match self.pieces.get(&key).or_else(|| pieces.get(&key)) {
                     Some(cut) => {
                         self.stats.polygons_reused += 1;
@@ -292,13 +293,6 @@ fn shape_hash(polygon: &Polygon<f64>) -> u64 {
     holes.iter().fold(mix(ring_hash(polygon.exterior())), |acc, h| mix(acc ^ h))
 }
 
-/// SplitMix64's finalizer: a fast, well-mixing 64-bit hash of a 64-bit value.
-fn mix(mut z: u64) -> u64 {
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
-}
-
 /// The cells of one state of the map, as a [`Timeline`] left them.
 #[derive(Debug, Clone, Default)]
 pub struct CellMap(HashMap<CellId, Arc<CellLayers>>);
@@ -359,18 +353,6 @@ pub fn change_between(index: &RegionIndex, before: &CellMap, after: &CellMap) ->
     (whole, totals)
 }
 
-fn polygon_hash(polygon: &Polygon<f64>) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
-        ring.0.len().hash(&mut h);
-        for c in &ring.0 {
-            c.x.to_bits().hash(&mut h);
-            c.y.to_bits().hash(&mut h);
-        }
-    }
-    h.finish()
-}
-
 /// The layers of one cell and their areas, in total and per region, every boolean
 /// operation on the cell's fixed-point grid.
 fn compute_cell(
@@ -398,22 +380,31 @@ fn compute_cell_in_frame(
     let mut layers = PerStatus::from_fn(|_| empty());
     let rect = index.grid.rect(cell);
     if let Some(clip) = clip {
-        let raw = PerStatus::from_fn(|status| {
-            let parts: Vec<Polygon<f64>> = members
+        let parts = PerStatus::from_fn(|status| -> Vec<&Polygon<f64>> {
+            members
                 .iter()
                 .filter(|(s, _, _, _)| *s == status)
-                .filter_map(|(_, _, key, i)| pieces.get(key).and_then(|cut| cut.get(*i)).map(|p| p.polygon.clone()))
-                .collect();
-            let dissolved = match parts.len() {
-                0 => empty(),
-                _ => onto_cell_edges(nonzero_union(parts), rect),
+                .filter_map(|(_, _, key, i)| pieces.get(key).and_then(|cut| cut.get(*i)).map(|p| &p.polygon))
+                .collect()
+        });
+        // Dissolved and made disjoint in one operation per status (the plain engine's
+        // union, then difference, in one pass under the non-zero rule).
+        let above = |statuses: &[Status]| statuses.iter().flat_map(|s| parts[*s].iter().copied()).collect::<Vec<_>>();
+        let disjoint = PerStatus::from_fn(|status| {
+            let higher: &[Status] = match status {
+                Status::Occupied => &[],
+                Status::Contested => &[Status::Occupied],
+                Status::Liberated => &[Status::Occupied, Status::Contested],
             };
-            match &clip {
-                Cover::Full => dissolved,
-                Cover::Partial(area) => onto_cell_edges(crate::overlay::intersection(&dissolved, area), rect),
+            match parts[status].is_empty() {
+                true => empty(),
+                false => onto_cell_edges(crate::overlay::union_minus(parts[status].iter().copied(), above(higher)), rect),
             }
         });
-        layers = crate::layer::make_disjoint(raw);
+        layers = match &clip {
+            Cover::Full => disjoint,
+            Cover::Partial(area) => disjoint.map(|_, layer| onto_cell_edges(crate::overlay::intersection(layer, area), rect)),
+        };
     }
     let areas = layers.map(|_, l| l.area_km2());
     let regions = index

@@ -196,8 +196,10 @@ pub fn clip_to(layer: &MultiPolygon<f64>, aoi: &MultiPolygon<f64>) -> MultiPolyg
 /// Removes from each layer what a layer of higher precedence covers.
 pub(crate) fn make_disjoint(mut layers: PerStatus<MultiPolygon<f64>>) -> PerStatus<MultiPolygon<f64>> {
     layers.contested = overlay::difference(&layers.contested, &layers.occupied);
-    let above = union_all(&[layers.occupied.clone(), layers.contested.clone()]);
-    layers.liberated = overlay::difference(&layers.liberated, &above);
+    if !layers.liberated.0.is_empty() {
+        let above = union_all(&[layers.occupied.clone(), layers.contested.clone()]);
+        layers.liberated = overlay::difference(&layers.liberated, &above);
+    }
     layers
 }
 

@@ -42,6 +42,7 @@
 
 pub mod analysis;
 pub mod area;
+mod fingerprint;
 pub mod change;
 pub mod classify;
 pub mod crs;

@@ -128,6 +128,15 @@ pub fn union<'a>(polygons: impl IntoIterator<Item = &'a Polygon<f64>>) -> MultiP
     run(paths(polygons), Vec::new(), OverlayRule::Subject, FillRule::NonZero)
 }
 
+/// The union of some polygons minus the union of others, all with shells
+/// counter-clockwise and holes clockwise: one operation for a union and a difference.
+pub(crate) fn union_minus<'a>(
+    polygons: impl IntoIterator<Item = &'a Polygon<f64>>,
+    minus: impl IntoIterator<Item = &'a Polygon<f64>>,
+) -> MultiPolygon<f64> {
+    run(paths(polygons), paths(minus), OverlayRule::Difference, FillRule::NonZero)
+}
+
 /// Whether the bounding boxes of two multi-polygons meet (false when either is empty):
 /// when they do not, neither operation below needs the overlay.
 fn boxes_meet(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> bool {

@@ -6,6 +6,8 @@
 
 use geo::coordinate_position::{CoordPos, CoordinatePosition};
 use geo::{Coord, Line, LineString, Polygon};
+use std::cell::RefCell;
+use std::collections::HashMap;
 use geo::line_intersection::{line_intersection, LineIntersection};
 
 /// Whether a polygon needs repair (is not valid in the OGC sense): rings that cross
@@ -21,6 +23,31 @@ use geo::line_intersection::{line_intersection, LineIntersection};
 /// assert!(needs_repair(&bowtie));
 /// ```
 pub fn needs_repair(polygon: &Polygon<f64>) -> bool {
+    // Consecutive snapshots repeat most polygons unchanged, and a polygon is tested when it
+    // is read and again when it is repaired: the verdicts are remembered per thread.
+    const REMEMBERED: usize = 1 << 18;
+    thread_local! {
+        static VERDICTS: RefCell<HashMap<u64, bool>> = RefCell::new(HashMap::new());
+    }
+    let fingerprint = crate::fingerprint::polygon_fingerprint(polygon);
+    if let Ok(Some(known)) = VERDICTS.try_with(|v| v.borrow().get(&fingerprint).copied()) {
+        return known;
+    }
+    let verdict = test_validity(polygon);
+    let _ = VERDICTS.try_with(|v| {
+        let mut v = v.borrow_mut();
+        if v.len() >= REMEMBERED {
+            v.clear();
+        }
+        v.insert(fingerprint, verdict);
+    });
+    verdict
+}
+
+fn test_validity(polygon: &Polygon<f64>) -> bool {
+    if polygon.interiors().is_empty() {
+        return rings_cross(std::iter::once(polygon.exterior()));
+    }
     let shell = polygon.exterior();
     let shell_only = Polygon::new(shell.clone(), vec![]);
     let outside = |hole: &LineString<f64>| {
