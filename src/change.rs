@@ -121,7 +121,7 @@ fn empty() -> MultiPolygon<f64> {
     MultiPolygon::new(Vec::new())
 }
 
-use crate::overlay::{difference, intersection};
+use crate::overlay::{difference, differences, intersection, outside_and_inside};
 
 impl Change {
     /// No change at all (a state compared with itself).
@@ -136,14 +136,19 @@ impl Change {
     /// The change from `earlier` to `later` (both disjoint layers, as [`Layers::build`]
     /// makes them).
     pub fn between(earlier: &Layers, later: &Layers) -> Change {
-        let gained = PerStatus::from_fn(|s| difference(later.get(s), earlier.get(s)));
-        let lost = PerStatus::from_fn(|s| difference(earlier.get(s), later.get(s)));
+        // Seven overlay graphs, one per pair of layers compared, each read twice.
+        let PerStatus { occupied: (go, lo), contested: (gc, lc), liberated: (gl, ll) } =
+            PerStatus::from_fn(|s| differences(later.get(s), earlier.get(s)));
+        let gained = PerStatus { occupied: go, contested: gc, liberated: gl };
+        let lost = PerStatus { occupied: lo, contested: lc, liberated: ll };
+        let (held_to_contested, occupied_to_contested) = outside_and_inside(&gained.contested, earlier.get(Status::Occupied));
+        let (held_to_occupied, contested_to_occupied) = outside_and_inside(&gained.occupied, earlier.get(Status::Contested));
         let transitions = Transitions {
-            held_to_contested: difference(&gained.contested, earlier.get(Status::Occupied)),
-            held_to_occupied: difference(&gained.occupied, earlier.get(Status::Contested)),
-            contested_to_occupied: intersection(&gained.occupied, earlier.get(Status::Contested)),
+            held_to_contested,
+            held_to_occupied,
+            contested_to_occupied,
             contested_to_held: difference(&lost.contested, later.get(Status::Occupied)),
-            occupied_to_contested: intersection(&gained.contested, earlier.get(Status::Occupied)),
+            occupied_to_contested,
             occupied_to_held: difference(&lost.occupied, later.get(Status::Contested)),
         };
         Change { gained, lost, transitions }
@@ -432,7 +437,7 @@ impl Analysis {
         let chunk_size = if indexed.is_some() { 128 } else { (2 * rayon::current_num_threads()).max(4) };
         let mut layers: HashMap<usize, Layers> = HashMap::new();
         let mut snapshots: HashMap<usize, crate::Snapshot> = HashMap::new();
-        let mut cells = crate::index::Timeline::new();
+        let mut cells = crate::index::Timeline::layers_only();
         let mut current: Option<usize> = None;
         let mut cumulative = vec![0.0; 1 + self.regions.len()];
         let mut reports: Vec<(usize, crate::ScanReport)> = Vec::new();
@@ -462,7 +467,7 @@ impl Analysis {
                         .enumerate()
                         .map(|(k, part)| {
                             let start = if k == 0 { carried.lock().ok().and_then(|mut c| c.take()) } else { None };
-                            let (mut run, mut at) = start.unwrap_or_default();
+                            let (mut run, mut at) = start.unwrap_or_else(|| (crate::index::Timeline::layers_only(), None));
                             let measured = part
                                 .iter()
                                 .map(|period| {

@@ -9,6 +9,7 @@
 
 use geo::orient::{Direction, Orient};
 use geo::{Coord, LineString, MultiPolygon, Polygon};
+use i_overlay::core::extract::BooleanExtractionBuffer;
 use i_overlay::core::fill_rule::FillRule;
 use i_overlay::core::overlay_rule::OverlayRule;
 use i_overlay::core::overlay::ShapeType;
@@ -99,23 +100,60 @@ fn frame_adapter(subject: &[Vec<[f64; 2]>], clip: &[Vec<[f64; 2]>]) -> Option<Fl
     inside.then(|| FloatPointAdapter::new(FloatRect::new(min.x, max.x, min.y, max.y)))
 }
 
+/// The overlay of subject and clip paths, on the current frame's grid or one fitted to them.
+fn overlay_of(subject: &[Vec<[f64; 2]>], clip: &[Vec<[f64; 2]>]) -> FloatOverlay<[f64; 2], f64> {
+    match frame_adapter(subject, clip) {
+        Some(adapter) => {
+            let capacity = subject.iter().chain(clip).map(Vec::len).sum();
+            FloatOverlay::new_custom(adapter, options(), Default::default(), capacity)
+                .unsafe_add_source(subject, ShapeType::Subject)
+                .unsafe_add_source(clip, ShapeType::Clip)
+        }
+        None => FloatOverlay::with_subj_and_clip_custom(subject, clip, options(), Default::default()),
+    }
+}
+
+/// Boolean operations on output shapes, rings oriented: i_overlay winds holes like their
+/// shells, and every later non-zero union needs them clockwise, or it fills them.
+fn oriented(shapes: Shapes) -> MultiPolygon<f64> {
+    from_shapes(shapes).orient(Direction::Default)
+}
+
 fn run(subject: Vec<Vec<[f64; 2]>>, clip: Vec<Vec<[f64; 2]>>, rule: OverlayRule, fill: FillRule) -> MultiPolygon<f64> {
     if subject.is_empty() && clip.is_empty() {
         return MultiPolygon::new(Vec::new());
     }
-    let shapes = match frame_adapter(&subject, &clip) {
-        Some(adapter) => {
-            let capacity = subject.iter().chain(&clip).map(Vec::len).sum();
-            FloatOverlay::new_custom(adapter, options(), Default::default(), capacity)
-                .unsafe_add_source(&subject, ShapeType::Subject)
-                .unsafe_add_source(&clip, ShapeType::Clip)
-                .overlay(rule, fill)
-        }
-        None => FloatOverlay::with_subj_and_clip_custom(&subject, &clip, options(), Default::default()).overlay(rule, fill),
+    oriented(overlay_of(&subject, &clip).overlay(rule, fill))
+}
+
+/// Several operations on the same two valid multi-polygons, from one overlay graph (the
+/// costly part of an operation is building the graph, not reading a result off it).
+fn extract<const N: usize>(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>, rules: [OverlayRule; N]) -> [MultiPolygon<f64>; N] {
+    let (subject, clip) = (paths(&a.0), paths(&b.0));
+    let mut overlay = overlay_of(&subject, &clip);
+    let Some(graph) = overlay.build_graph_view(FillRule::EvenOdd) else {
+        return std::array::from_fn(|_| MultiPolygon::new(Vec::new()));
     };
-    // i_overlay winds holes like their shells; every later non-zero union needs them
-    // clockwise, or it fills them.
-    from_shapes(shapes).orient(Direction::Default)
+    let mut buffer = BooleanExtractionBuffer::default();
+    rules.map(|rule| oriented(graph.extract_shapes(rule, &mut buffer)))
+}
+
+/// `a − b` and `b − a`, both valid: what was gained and what was lost between two states.
+pub(crate) fn differences(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> (MultiPolygon<f64>, MultiPolygon<f64>) {
+    if !boxes_meet(a, b) {
+        return (a.clone(), b.clone());
+    }
+    let [a_only, b_only] = extract(a, b, [OverlayRule::Difference, OverlayRule::InverseDifference]);
+    (a_only, b_only)
+}
+
+/// `a − b` and `a ∩ b`, both valid.
+pub(crate) fn outside_and_inside(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> (MultiPolygon<f64>, MultiPolygon<f64>) {
+    if !boxes_meet(a, b) {
+        return (a.clone(), MultiPolygon::new(Vec::new()));
+    }
+    let [outside, inside] = extract(a, b, [OverlayRule::Difference, OverlayRule::Intersect]);
+    (outside, inside)
 }
 
 /// The region inside an odd number of the polygon's rings.
