@@ -135,6 +135,10 @@ pub struct CellLayers {
     pub areas: PerStatus<f64>,
     /// Their areas within each region touching the cell.
     pub regions: Vec<(usize, PerStatus<f64>)>,
+    /// For each of `regions`, a fingerprint of the layers in the region's bounding box,
+    /// when it covers part of the cell: when the next snapshot changes the cell elsewhere,
+    /// the region's areas are taken over instead of computed again.
+    seen: Vec<Option<u64>>,
 }
 
 /// A piece in a cell: its status, the hash of its shape, and where to find it (the hash of
@@ -256,7 +260,10 @@ impl Timeline {
                 .par_iter()
                 .map(|(cell, hash, members)| match self.cells.get(cell) {
                     Some(same) if same.hash == *hash => None,
-                    _ => Some(Arc::new(compute_cell(index, *cell, *hash, members, &pieces, !self.layers_only))),
+                    previous => {
+                        let measure = (!self.layers_only).then_some(previous.map(Arc::as_ref));
+                        Some(Arc::new(compute_cell(index, *cell, *hash, members, &pieces, measure)))
+                    }
                 })
                 .collect()
         };
@@ -300,6 +307,17 @@ fn shape_hash(polygon: &Polygon<f64>) -> u64 {
     let mut holes: Vec<u64> = polygon.interiors().iter().map(ring_hash).collect();
     holes.sort_unstable();
     holes.iter().fold(mix(ring_hash(polygon.exterior())), |acc, h| mix(acc ^ h))
+}
+
+/// A fingerprint of a layer that does not depend on where its rings start or in which
+/// order its polygons come (boolean operations promise neither), but does on how the
+/// vertices are joined: the sum of its directed edges' hashes, ring by ring.
+fn layer_fingerprint(layer: &MultiPolygon<f64>) -> u64 {
+    let point = |c: &geo::Coord<f64>| mix(c.x.to_bits() ^ mix(c.y.to_bits()));
+    layer.0.iter().flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors())).fold(0u64, |sum, ring| {
+        let edges = ring.0.windows(2).fold(0u64, |acc, e| acc.wrapping_add(mix(point(&e[0]) ^ point(&e[1]).rotate_left(17))));
+        sum.wrapping_add(mix(edges ^ ring.0.len() as u64))
+    })
 }
 
 /// The cells of one state of the map, as a [`Timeline`] left them.
@@ -370,7 +388,7 @@ fn compute_cell(
     hash: u64,
     members: &[Member],
     pieces: &HashMap<u64, Arc<Vec<Piece>>>,
-    measure: bool,
+    measure: Option<Option<&CellLayers>>,
 ) -> CellLayers {
     crate::overlay::in_frame(index.grid.rect(cell), || compute_cell_in_frame(index, cell, hash, members, pieces, measure))
 }
@@ -381,7 +399,7 @@ fn compute_cell_in_frame(
     hash: u64,
     members: &[Member],
     pieces: &HashMap<u64, Arc<Vec<Piece>>>,
-    measure: bool,
+    measure: Option<Option<&CellLayers>>,
 ) -> CellLayers {
     let empty = || MultiPolygon::<f64>::new(Vec::new());
     let clip = match &index.clip {
@@ -417,22 +435,23 @@ fn compute_cell_in_frame(
             Cover::Partial(area) => disjoint.map(|_, layer| onto_cell_edges(crate::overlay::intersection(layer, area), rect)),
         };
     }
-    if !measure {
-        return CellLayers { hash, layers, areas: PerStatus::default(), regions: Vec::new() };
-    }
+    let Some(previous) = measure else {
+        return CellLayers { hash, layers, areas: PerStatus::default(), regions: Vec::new(), seen: Vec::new() };
+    };
     let areas = layers.map(|_, l| l.area_km2());
-    let regions = index
+    let (regions, seen) = index
         .by_cell
         .get(&cell)
         .map(|touching| {
             touching
                 .iter()
-                .map(|(region, cover)| {
+                .enumerate()
+                .map(|(k, (region, cover))| {
                     let within = match cover {
-                        Cover::Full => areas.clone(),
+                        Cover::Full => (areas.clone(), None),
                         Cover::Partial(piece) => {
                             let Some(bbox) = geo::BoundingRect::bounding_rect(piece) else {
-                                return (*region, PerStatus::default());
+                                return ((*region, PerStatus::default()), None);
                             };
                             // A margin keeps the box's cuts off the region's own edges:
                             // a cut along a parallel that coincides with a region edge
@@ -443,18 +462,21 @@ fn compute_cell_in_frame(
                             // with the region removes the cut entirely.
                             let margin = geo::Coord { x: 1e-6, y: 1e-6 };
                             let bbox = geo::Rect::new(bbox.min() - margin, bbox.max() + margin);
-                            layers.map(|_, l| {
-                                let near = MultiPolygon::new(crate::grid::clip_to_rect(&l.0, bbox));
-                                crate::overlay::intersection(&near, piece).area_km2()
-                            })
+                            let near = layers.map(|_, l| MultiPolygon::new(crate::grid::clip_to_rect(&l.0, bbox)));
+                            let key = Status::ALL.iter().fold(0u64, |h, s| mix(h ^ layer_fingerprint(&near[*s])));
+                            let before = previous.and_then(|p| Some((p.regions.get(k)?, p.seen.get(k)?)));
+                            match before {
+                                Some(((r, areas), Some(seen))) if r == region && *seen == key => (areas.clone(), Some(key)),
+                                _ => (near.map(|_, l| crate::overlay::intersection(l, piece).area_km2()), Some(key)),
+                            }
                         }
                     };
-                    (*region, within)
+                    ((*region, within.0), within.1)
                 })
-                .collect()
+                .unzip()
         })
         .unwrap_or_default();
-    CellLayers { hash, layers, areas, regions }
+    CellLayers { hash, layers, areas, regions, seen }
 }
 
 /// How far from a cell's edge a vertex put there by the cut can be after a boolean
