@@ -206,32 +206,46 @@ impl Timeline {
     pub fn advance(&mut self, index: &RegionIndex, snapshot: &Snapshot) -> (PerStatus<f64>, Vec<PerStatus<f64>>) {
         let mut pieces = HashMap::with_capacity(self.pieces.len());
         let mut in_cells: HashMap<CellId, Vec<Member>> = HashMap::new();
-        for (status, polygons) in snapshot.polygons.iter() {
-            for polygon in polygons {
-                let key = polygon_fingerprint(polygon);
-                let cut = match self.pieces.get(&key).or_else(|| pieces.get(&key)) {
-                    Some(cut) => {
-                        self.stats.polygons_reused += 1;
-                        Arc::clone(cut)
-                    }
-                    None => {
-                        self.stats.polygons_cut += 1;
-                        let repaired = polygon.repair_with(index.edges);
-                        Arc::new(
-                            repaired
-                                .0
-                                .iter()
-                                .flat_map(|p| index.grid.cut(p))
-                                .map(|(cell, polygon)| Piece { cell, hash: shape_hash(&polygon), polygon })
-                                .collect(),
-                        )
-                    }
-                };
-                for (i, piece) in cut.iter().enumerate() {
-                    in_cells.entry(piece.cell).or_default().push((status, piece.hash, key, i));
-                }
-                pieces.insert(key, cut);
+        // Polygons not seen in the previous snapshot are repaired and cut on all cores.
+        let keyed: Vec<(Status, u64, &Polygon<f64>)> = snapshot
+            .polygons
+            .iter()
+            .flat_map(|(status, polygons)| polygons.iter().map(move |p| (status, polygon_fingerprint(p), p)))
+            .collect();
+        let mut new: Vec<(u64, &Polygon<f64>)> =
+            keyed.iter().filter(|(_, key, _)| !self.pieces.contains_key(key)).map(|(_, key, p)| (*key, *p)).collect();
+        new.sort_unstable_by_key(|(key, _)| *key);
+        new.dedup_by_key(|(key, _)| *key);
+        let cut: Vec<(u64, Arc<Vec<Piece>>)> = {
+            use rayon::prelude::*;
+            new.par_iter()
+                .map(|(key, polygon)| {
+                    let repaired = polygon.repair_with(index.edges);
+                    let cut = repaired
+                        .0
+                        .iter()
+                        .flat_map(|p| index.grid.cut(p))
+                        .map(|(cell, polygon)| Piece { cell, hash: shape_hash(&polygon), polygon })
+                        .collect();
+                    (*key, Arc::new(cut))
+                })
+                .collect()
+        };
+        self.stats.polygons_cut += cut.len();
+        self.stats.polygons_reused += keyed.len() - cut.len();
+        let mut fresh: HashMap<u64, Arc<Vec<Piece>>> = cut.into_iter().collect();
+        for (status, key, _) in keyed {
+            let cut = match self.pieces.get(&key).or_else(|| pieces.get(&key)) {
+                Some(cut) => Arc::clone(cut),
+                None => match fresh.remove(&key) {
+                    Some(cut) => cut,
+                    None => continue,
+                },
+            };
+            for (i, piece) in cut.iter().enumerate() {
+                in_cells.entry(piece.cell).or_default().push((status, piece.hash, key, i));
             }
+            pieces.insert(key, cut);
         }
         let mut cells = HashMap::with_capacity(in_cells.len());
         let mut totals = PerStatus::<f64>::default();
