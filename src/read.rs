@@ -154,14 +154,35 @@ pub(crate) fn file_name(path: &Path) -> String {
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
     let raw = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     if raw.starts_with(&[0x1f, 0x8b]) {
-        let mut out = Vec::with_capacity(raw.len() * 8);
-        flate2::read::MultiGzDecoder::new(&raw[..])
-            .read_to_end(&mut out)
-            .map_err(|e| Error::io(path, std::io::Error::new(e.kind(), format!("gzip: {e}"))))?;
-        Ok(out)
+        gunzip(&raw).map_err(|e| Error::io(path, std::io::Error::new(std::io::ErrorKind::InvalidData, format!("gzip: {e}"))))
     } else {
         Ok(raw)
     }
+}
+
+/// The text of a gzip file, in one call to libdeflate (about twice as fast as a streaming
+/// decoder on whole files) when it is one gzip member. libdeflate reads the first member
+/// only and says nothing of what follows, so a file in which the magic bytes of another
+/// member's header appear anywhere (concatenated gzip files; or, by chance, about one file
+/// of these sizes in a hundred) goes through the streaming decoder, which reads them all.
+fn gunzip(raw: &[u8]) -> std::result::Result<Vec<u8>, String> {
+    const MEMBER: [u8; 3] = [0x1f, 0x8b, 0x08];
+    let one_member = raw.len() > 18 && !raw[10..].windows(3).any(|w| w == MEMBER);
+    if one_member {
+        // The trailer's ISIZE: the size of the text, modulo 2^32.
+        let mut word = [0u8; 4];
+        word.copy_from_slice(&raw[raw.len() - 4..]);
+        let mut out = vec![0u8; u32::from_le_bytes(word) as usize];
+        if let Ok(n) = libdeflater::Decompressor::new().gzip_decompress(raw, &mut out) {
+            out.truncate(n);
+            return Ok(out);
+        }
+        // (a text of 4 GiB or more, whose size wraps; or a broken file, which the
+        // streaming decoder describes better)
+    }
+    let mut out = Vec::with_capacity(raw.len() * 8);
+    flate2::read::MultiGzDecoder::new(raw).read_to_end(&mut out).map_err(|e| e.to_string())?;
+    Ok(out)
 }
 
 /// Parses GeoJSON text, turning serde's messages into errors naming the file and feature.
@@ -490,4 +511,29 @@ pub(crate) fn check_position(x: f64, y: f64) -> Result<(), String> {
 /// files are repaired silently, as they are the user's own reference shapes).
 pub(crate) fn region_polygons(geometry: &RawGeometry, out: &mut Vec<Polygon<f64>>, reproject: Option<&Reprojection>) -> Result<bool, String> {
     collect_polygons(geometry, out, &mut RingFixes { reproject, ..RingFixes::default() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn gzip(text: &[u8]) -> Vec<u8> {
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        encoder.write_all(text).unwrap();
+        encoder.finish().unwrap()
+    }
+
+    /// One member goes through libdeflate; two (as `cat a.gz b.gz` makes, the same text
+    /// twice to defeat a check of the trailer alone) are both read.
+    #[test]
+    fn gzip_files_are_read_whole() {
+        let text: Vec<u8> = (0..20_000u32).flat_map(|i| format!("[{}.{}, 48.5],", 37 + i % 3, i).into_bytes()).collect();
+        let one = gzip(&text);
+        assert_eq!(gunzip(&one).unwrap(), text);
+        let mut two = one.clone();
+        two.extend_from_slice(&one);
+        assert_eq!(gunzip(&two).unwrap(), [text.clone(), text].concat());
+        assert!(gunzip(&one[..one.len() / 2]).is_err());
+    }
 }
