@@ -90,27 +90,41 @@ pub(crate) fn in_frame<T>(frame: geo::Rect<f64>, job: impl FnOnce() -> T) -> T {
 
 /// The fixed-point grid of the current frame, if every input point lies in it (or within
 /// a hundredth of its size: the grid has room for twice the frame).
-fn frame_adapter(subject: &[Vec<[f64; 2]>], clip: &[Vec<[f64; 2]>]) -> Option<FloatPointAdapter<[f64; 2], f64>> {
+fn frame_rect(subject: &[Vec<[f64; 2]>], clip: &[Vec<[f64; 2]>]) -> Option<FloatRect<f64>> {
     let frame = FRAME.with(Cell::get)?;
     let (min, max) = (frame.min(), frame.max());
     let margin = 0.01 * (max.x - min.x).max(max.y - min.y);
     let inside = subject.iter().chain(clip).flatten().all(|[x, y]| {
         *x >= min.x - margin && *x <= max.x + margin && *y >= min.y - margin && *y <= max.y + margin
     });
-    inside.then(|| FloatPointAdapter::new(FloatRect::new(min.x, max.x, min.y, max.y)))
+    inside.then(|| FloatRect::new(min.x, max.x, min.y, max.y))
+}
+
+/// i_overlay's fixed-point grid for a rectangle (a power-of-two step, 2^29 steps or more
+/// across its larger half side), with its origin moved onto the grid, so that all grids of
+/// one step are the same lattice: every grid point is a float exactly, the output of one
+/// operation is on the grid of the next one of the same step and is not snapped again, and
+/// the plain engine's chain of whole-layer operations (dissolve, clip, make disjoint,
+/// clip to a region) does not drift.
+fn grid_for(rect: FloatRect<f64>) -> FloatPointAdapter<[f64; 2], f64> {
+    let fitted = FloatPointAdapter::<[f64; 2], f64>::new(rect);
+    let on_grid = |v: f64| (v * fitted.dir_scale).round() * fitted.inv_scale;
+    FloatPointAdapter { offset: [on_grid(fitted.offset[0]), on_grid(fitted.offset[1])], ..fitted }
 }
 
 /// The overlay of subject and clip paths, on the current frame's grid or one fitted to them.
 fn overlay_of(subject: &[Vec<[f64; 2]>], clip: &[Vec<[f64; 2]>]) -> FloatOverlay<[f64; 2], f64> {
-    match frame_adapter(subject, clip) {
-        Some(adapter) => {
-            let capacity = subject.iter().chain(clip).map(Vec::len).sum();
-            FloatOverlay::new_custom(adapter, options(), Default::default(), capacity)
-                .unsafe_add_source(subject, ShapeType::Subject)
-                .unsafe_add_source(clip, ShapeType::Clip)
-        }
-        None => FloatOverlay::with_subj_and_clip_custom(subject, clip, options(), Default::default()),
+    let rect = frame_rect(subject, clip)
+        .or_else(|| FloatRect::with_iter(subject.iter().chain(clip).flatten()))
+        .unwrap_or(FloatRect::zero());
+    if rect.width() == 0.0 && rect.height() == 0.0 {
+        // (a single point: nothing to snap, and no area either)
+        return FloatOverlay::with_subj_and_clip_custom(subject, clip, options(), Default::default());
     }
+    let capacity = subject.iter().chain(clip).map(Vec::len).sum();
+    FloatOverlay::new_custom(grid_for(rect), options(), Default::default(), capacity)
+        .unsafe_add_source(subject, ShapeType::Subject)
+        .unsafe_add_source(clip, ShapeType::Clip)
 }
 
 /// Boolean operations on output shapes, rings oriented: i_overlay winds holes like their
@@ -221,8 +235,27 @@ mod tests {
         assert_relative_eq!(repaired.area_km2(), dense.area_km2(), max_relative = 1e-9);
     }
 
+    /// Snapping to the fixed-point grid moves each vertex by half a step at most, in no
+    /// particular direction: a circle of 1° (20,000 vertices, a grid step of 2^-29°, 0.2 mm)
+    /// keeps its area to a few m² (all of them moved inwards by half a step would take
+    /// away about 50 m²).
+    #[test]
+    fn snapping_does_not_shrink_a_polygon() {
+        let n = 20_000;
+        let ring: Vec<(f64, f64)> = (0..=n)
+            .map(|i| {
+                let t = std::f64::consts::TAU * f64::from(i % n) / f64::from(n);
+                (37.0 + t.cos(), 48.0 + t.sin())
+            })
+            .collect();
+        let circle = Polygon::new(LineString::from(ring), vec![]);
+        let snapped = union([&circle]);
+        let change_m2 = (snapped.area_km2() - circle.area_km2()) * 1e6;
+        assert!(change_m2.abs() < 5.0, "{change_m2} m²");
+    }
+
     /// In a frame, the same input comes back bit for bit whatever else is in the
-    /// operation; fitted to the inputs, the grid moves with them and so do the vertices.
+    /// operation.
     #[test]
     fn a_frame_keeps_unchanged_input_identical() {
         let a = Polygon::new(
@@ -240,8 +273,8 @@ mod tests {
         };
         let in_cell = |x: f64| in_frame(cell, || union([&a, &far(x)]));
         assert_eq!(kept(&in_cell(37.2)), kept(&in_cell(37.15)));
-        // (the same two operations fitted to their inputs snap the triangle differently)
-        assert_ne!(kept(&union([&a, &far(37.2)])), kept(&union([&a, &far(37.15)])));
+        // Fitted to the inputs, the grid's step follows their extent, and so do the vertices.
+        assert_ne!(kept(&union([&a, &far(37.2)])), kept(&union([&a, &far(37.9)])));
     }
 
     /// The trap of the real archive: a hole wound like its shell is filled by a non-zero
