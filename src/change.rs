@@ -173,10 +173,10 @@ impl Change {
     }
 
     /// Adds the pieces of another change (of a disjoint area) to this one.
-    pub fn extend(&mut self, other: Change) {
+    pub fn extend(&mut self, mut other: Change) {
         for status in Status::ALL {
-            self.gained[status].0.extend(other.gained[status].0.iter().cloned());
-            self.lost[status].0.extend(other.lost[status].0.iter().cloned());
+            self.gained[status].0.append(&mut other.gained[status].0);
+            self.lost[status].0.append(&mut other.lost[status].0);
         }
         let t = &mut self.transitions;
         let o = other.transitions;

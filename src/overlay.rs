@@ -154,6 +154,10 @@ fn extract<const N: usize>(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>, rules: 
 
 /// `a − b` and `b − a`, both valid: what was gained and what was lost between two states.
 pub(crate) fn differences(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> (MultiPolygon<f64>, MultiPolygon<f64>) {
+    // (a layer of a cell that did not change comes back bit for bit: see `in_frame`)
+    if a == b {
+        return (MultiPolygon::new(Vec::new()), MultiPolygon::new(Vec::new()));
+    }
     if !boxes_meet(a, b) {
         return (a.clone(), b.clone());
     }
