@@ -275,8 +275,12 @@ impl Timeline {
                 .map(|(cell, hash, members)| match self.cells.get(cell) {
                     Some(same) if same.hash == *hash => None,
                     previous => {
-                        let measure = (!self.layers_only).then_some(previous.map(Arc::as_ref));
-                        Some(Arc::new(compute_cell(index, *cell, *hash, members, &pieces, measure)))
+                        let measure = match self.layers_only {
+                            true => Measure::No,
+                            false => Measure::Yes { previous: previous.map(Arc::as_ref) },
+                        };
+                        let frame = index.grid.rect(*cell);
+                        Some(Arc::new(crate::overlay::in_frame(frame, || compute_cell(index, *cell, *hash, members, &pieces, measure))))
                     }
                 })
                 .collect()
@@ -394,26 +398,23 @@ pub fn change_between(index: &RegionIndex, before: &CellMap, after: &CellMap) ->
     (whole, totals)
 }
 
-/// The layers of one cell and their areas, in total and per region, every boolean
-/// operation on the cell's fixed-point grid.
+/// Whether a cell's layers are measured once built, and the cell as the previous snapshot
+/// left it, whose areas per region may be taken over.
+#[derive(Clone, Copy)]
+enum Measure<'a> {
+    No,
+    Yes { previous: Option<&'a CellLayers> },
+}
+
+/// The layers of one cell and, when asked, their areas in total and per region. Called in
+/// the cell's frame (see [`crate::overlay::in_frame`]).
 fn compute_cell(
     index: &RegionIndex,
     cell: CellId,
     hash: u64,
     members: &[Member],
     pieces: &HashMap<u64, Arc<Vec<Piece>>>,
-    measure: Option<Option<&CellLayers>>,
-) -> CellLayers {
-    crate::overlay::in_frame(index.grid.rect(cell), || compute_cell_in_frame(index, cell, hash, members, pieces, measure))
-}
-
-fn compute_cell_in_frame(
-    index: &RegionIndex,
-    cell: CellId,
-    hash: u64,
-    members: &[Member],
-    pieces: &HashMap<u64, Arc<Vec<Piece>>>,
-    measure: Option<Option<&CellLayers>>,
+    measure: Measure,
 ) -> CellLayers {
     let empty = || MultiPolygon::<f64>::new(Vec::new());
     let clip = match &index.clip {
@@ -449,7 +450,7 @@ fn compute_cell_in_frame(
             Cover::Partial(area) => disjoint.map(|_, layer| onto_cell_edges(crate::overlay::intersection(layer, area), rect)),
         };
     }
-    let Some(previous) = measure else {
+    let Measure::Yes { previous } = measure else {
         return CellLayers { hash, layers, areas: PerStatus::default(), regions: Vec::new(), seen: Vec::new() };
     };
     let areas = layers.map(|_, l| l.area_km2());
