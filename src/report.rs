@@ -44,6 +44,8 @@ use crate::timeline::{Every, Resampling};
 use crate::{Analysis, AreaRow, Layers, SnapshotAreas, Status};
 use chrono::{DateTime, Duration, Utc};
 use geo::{BooleanOps, BoundingRect, Centroid, MultiPolygon, Rect, Simplify};
+use plotters::coord::types::{Monthly, RangedCoordf64};
+use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -303,6 +305,23 @@ const HEIGHT: u32 = 540;
 type ChartResult = std::result::Result<String, Box<dyn std::error::Error>>;
 type Point = (DateTime<Utc>, f64);
 
+/// A chart with time along the x axis (in months) and a value along the y axis.
+type TimeChart<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<Monthly<DateTime<Utc>>, RangedCoordf64>>;
+
+/// What sets the axes of one time chart apart from another's.
+struct TimeAxes<'f> {
+    /// The caption and its font size.
+    caption: (String, u32),
+    x: std::ops::Range<DateTime<Utc>>,
+    x_desc: String,
+    y: std::ops::Range<f64>,
+    /// The width of the y labels' area, in pixels.
+    y_area: u32,
+    y_labels: usize,
+    y_format: &'f dyn Fn(&f64) -> String,
+    y_desc: &'f str,
+}
+
 struct Data<'a> {
     analysis: &'a Analysis,
     areas: &'a [SnapshotAreas],
@@ -380,6 +399,30 @@ impl Data<'_> {
         peaks
     }
 
+    /// A chart over time with its axes drawn: months along the bottom, a value up the side.
+    /// The three time charts differ only in what `axes` says.
+    fn time_chart<'a, 'b>(&self, root: &'a DrawingArea<SVGBackend<'b>, Shift>, axes: TimeAxes) -> Result<TimeChart<'a, 'b>, Box<dyn std::error::Error>> {
+        let mut chart = ChartBuilder::on(root)
+            .caption(axes.caption.0, ("sans-serif", axes.caption.1))
+            .margin(16)
+            .margin_right(36)
+            .x_label_area_size(40)
+            .y_label_area_size(axes.y_area)
+            .build_cartesian_2d(axes.x.monthly(), axes.y)?;
+        let format = self.date_format();
+        chart
+            .configure_mesh()
+            .x_labels(14)
+            .y_labels(axes.y_labels)
+            .x_label_formatter(&|t| t.format(format).to_string())
+            .y_label_formatter(axes.y_format)
+            .y_desc(axes.y_desc)
+            .x_desc(axes.x_desc)
+            .light_line_style(WHITE.mix(0.0))
+            .draw()?;
+        Ok(chart)
+    }
+
     fn area_chart(&self) -> ChartResult {
         let mut svg = String::new();
         {
@@ -407,24 +450,19 @@ impl Data<'_> {
                 ),
                 None => String::new(),
             };
-            let mut chart = ChartBuilder::on(&root)
-                .caption(latest, ("sans-serif", 15))
-                .margin(16)
-                .margin_right(36)
-                .x_label_area_size(40)
-                .y_label_area_size(90)
-                .build_cartesian_2d((a..b).monthly(), 0.0..top)?;
-            let format = self.date_format();
-            chart
-                .configure_mesh()
-                .x_labels(14)
-                .y_labels(8)
-                .x_label_formatter(&|t| t.format(format).to_string())
-                .y_label_formatter(&|v| format_km2(*v).trim_end_matches(".0").to_string())
-                .y_desc("km²")
-                .x_desc("snapshot date (UTC)")
-                .light_line_style(WHITE.mix(0.0))
-                .draw()?;
+            let mut chart = self.time_chart(
+                &root,
+                TimeAxes {
+                    caption: (latest, 15),
+                    x: a..b,
+                    x_desc: "snapshot date (UTC)".into(),
+                    y: 0.0..top,
+                    y_area: 90,
+                    y_labels: 8,
+                    y_format: &|v| format_km2(*v).trim_end_matches(".0").to_string(),
+                    y_desc: "km²",
+                },
+            )?;
             let layers = [(2, LIBERATED, "liberated"), (1, CONTESTED, "contested (grey zone)"), (0, OCCUPIED, "occupied")];
             for (k, colour, label) in layers {
                 let points: Vec<(DateTime<Utc>, f64)> = self.times.iter().zip(&stacked).map(|(t, s)| (*t, s[k])).collect();
@@ -484,24 +522,19 @@ impl Data<'_> {
                     format_change_km2(extreme(f64::min)).trim_end_matches(".0"),
                 )
             };
-            let mut chart = ChartBuilder::on(&root)
-                .caption("Occupied area: net change per week", ("sans-serif", 24))
-                .margin(16)
-                .margin_right(36)
-                .x_label_area_size(40)
-                .y_label_area_size(90)
-                .build_cartesian_2d((a..b).monthly(), (low - pad)..(high + pad))?;
-            let format = self.date_format();
-            chart
-                .configure_mesh()
-                .x_labels(14)
-                .y_labels(10)
-                .x_label_formatter(&|t| t.format(format).to_string())
-                .y_label_formatter(&|v| format_change_km2(*v).trim_end_matches(".0").to_string())
-                .y_desc("km² per ISO week")
-                .x_desc(x_desc)
-                .light_line_style(WHITE.mix(0.0))
-                .draw()?;
+            let mut chart = self.time_chart(
+                &root,
+                TimeAxes {
+                    caption: ("Occupied area: net change per week".into(), 24),
+                    x: a..b,
+                    x_desc,
+                    y: (low - pad)..(high + pad),
+                    y_area: 90,
+                    y_labels: 10,
+                    y_format: &|v| format_change_km2(*v).trim_end_matches(".0").to_string(),
+                    y_desc: "km² per ISO week",
+                },
+            )?;
             let gap = Duration::hours(if (b - a).num_days() > 400 { 12 } else { 24 });
             chart
                 .draw_series(
@@ -563,24 +596,19 @@ impl Data<'_> {
             let high = series.iter().flat_map(|s| s.1.iter().map(|p| p.1)).fold(0.0, f64::max);
             let top_y = if high > 0.0 { (high * 1.1).min(100.0) } else { 1.0 };
             let (a, b) = self.time_range();
-            let mut chart = ChartBuilder::on(&root)
-                .caption(title, ("sans-serif", 24))
-                .margin(16)
-                .margin_right(36)
-                .x_label_area_size(40)
-                .y_label_area_size(70)
-                .build_cartesian_2d((a..b).monthly(), 0.0..top_y)?;
-            let format = self.date_format();
-            chart
-                .configure_mesh()
-                .x_labels(14)
-                .y_labels(8)
-                .x_label_formatter(&|t| t.format(format).to_string())
-                .y_label_formatter(&|v| format!("{v:.0} %"))
-                .y_desc("contested area / region area")
-                .x_desc("snapshot date (UTC)")
-                .light_line_style(WHITE.mix(0.0))
-                .draw()?;
+            let mut chart = self.time_chart(
+                &root,
+                TimeAxes {
+                    caption: (title, 24),
+                    x: a..b,
+                    x_desc: "snapshot date (UTC)".into(),
+                    y: 0.0..top_y,
+                    y_area: 70,
+                    y_labels: 8,
+                    y_format: &|v| format!("{v:.0} %"),
+                    y_desc: "contested area / region area",
+                },
+            )?;
             for (k, (label, points)) in series.into_iter().enumerate() {
                 let colour = PALETTE[k % PALETTE.len()];
                 chart
