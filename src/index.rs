@@ -417,9 +417,12 @@ fn compute_cell(
     measure: Measure,
 ) -> CellLayers {
     let empty = || MultiPolygon::<f64>::new(Vec::new());
+    // (borrowed: a partial cover is the area of interest's piece of the cell, thousands of
+    // vertices along a border)
+    static WHOLE_CELL: Cover = Cover::Full;
     let clip = match &index.clip {
-        None => Some(Cover::Full),
-        Some(cells) => cells.get(&cell).cloned(),
+        None => Some(&WHOLE_CELL),
+        Some(cells) => cells.get(&cell),
     };
     let mut layers = PerStatus::from_fn(|_| empty());
     let rect = index.grid.rect(cell);
@@ -445,7 +448,7 @@ fn compute_cell(
                 false => onto_cell_edges(crate::overlay::union_minus(parts[status].iter().copied(), above(higher)), rect),
             }
         });
-        layers = match &clip {
+        layers = match clip {
             Cover::Full => disjoint,
             Cover::Partial(area) => disjoint.map(|_, layer| onto_cell_edges(crate::overlay::intersection(layer, area), rect)),
         };
