@@ -1,7 +1,7 @@
 //! Fast 64-bit fingerprints of coordinates and polygons, for the caches that let
 //! consecutive snapshots skip the work done on the same shapes before.
 
-use geo::Polygon;
+use geo::{Coord, LineString, MultiPolygon, Polygon};
 
 /// SplitMix64's finalizer: a fast, well-mixing 64-bit hash of a 64-bit value.
 pub(crate) fn mix(mut z: u64) -> u64 {
@@ -22,4 +22,34 @@ pub(crate) fn polygon_fingerprint(polygon: &Polygon<f64>) -> u64 {
         }
     }
     mix(h)
+}
+
+/// A fingerprint of one position.
+fn coord_fingerprint(c: &Coord<f64>) -> u64 {
+    mix(c.x.to_bits() ^ mix(c.y.to_bits()))
+}
+
+/// A hash of a polygon's shape that does not depend on where its rings start or which way
+/// they run: the sum of its vertices' hashes, ring by ring.
+pub(crate) fn shape_hash(polygon: &Polygon<f64>) -> u64 {
+    let ring_hash = |ring: &LineString<f64>| {
+        let open = ring.0.len().saturating_sub(1);
+        ring.0[..open].iter().fold(open as u64, |acc, c| acc.wrapping_add(coord_fingerprint(c)))
+    };
+    let mut holes: Vec<u64> = polygon.interiors().iter().map(ring_hash).collect();
+    holes.sort_unstable();
+    holes.iter().fold(mix(ring_hash(polygon.exterior())), |acc, h| mix(acc ^ h))
+}
+
+/// A fingerprint of a layer that does not depend on where its rings start or in which
+/// order its polygons come (boolean operations promise neither), but does on how the
+/// vertices are joined: the sum of its directed edges' hashes, ring by ring.
+pub(crate) fn layer_fingerprint(layer: &MultiPolygon<f64>) -> u64 {
+    layer.0.iter().flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors())).fold(0u64, |sum, ring| {
+        let edges = ring
+            .0
+            .windows(2)
+            .fold(0u64, |acc, e| acc.wrapping_add(mix(coord_fingerprint(&e[0]) ^ coord_fingerprint(&e[1]).rotate_left(17))));
+        sum.wrapping_add(mix(edges ^ ring.0.len() as u64))
+    })
 }

@@ -12,7 +12,7 @@
 //! seen in the previous snapshot is not repaired and cut again.
 
 use crate::area::AreaKm2;
-use crate::fingerprint::{mix, polygon_fingerprint};
+use crate::fingerprint::{layer_fingerprint, mix, polygon_fingerprint, shape_hash};
 use crate::grid::{CellId, Grid};
 use crate::layer::{EdgeSplit, Repair};
 use crate::measure::{AreaRow, SnapshotAreas};
@@ -313,29 +313,6 @@ impl Timeline {
         self.cells = cells;
         (totals, per_region)
     }
-}
-
-/// A hash of a polygon's shape that does not depend on where its rings start or which way
-/// they run: the sum of its vertices' hashes, ring by ring.
-fn shape_hash(polygon: &Polygon<f64>) -> u64 {
-    let ring_hash = |ring: &geo::LineString<f64>| {
-        let open = ring.0.len().saturating_sub(1);
-        ring.0[..open].iter().fold(open as u64, |acc, c| acc.wrapping_add(mix(c.x.to_bits() ^ mix(c.y.to_bits()))))
-    };
-    let mut holes: Vec<u64> = polygon.interiors().iter().map(ring_hash).collect();
-    holes.sort_unstable();
-    holes.iter().fold(mix(ring_hash(polygon.exterior())), |acc, h| mix(acc ^ h))
-}
-
-/// A fingerprint of a layer that does not depend on where its rings start or in which
-/// order its polygons come (boolean operations promise neither), but does on how the
-/// vertices are joined: the sum of its directed edges' hashes, ring by ring.
-fn layer_fingerprint(layer: &MultiPolygon<f64>) -> u64 {
-    let point = |c: &geo::Coord<f64>| mix(c.x.to_bits() ^ mix(c.y.to_bits()));
-    layer.0.iter().flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors())).fold(0u64, |sum, ring| {
-        let edges = ring.0.windows(2).fold(0u64, |acc, e| acc.wrapping_add(mix(point(&e[0]) ^ point(&e[1]).rotate_left(17))));
-        sum.wrapping_add(mix(edges ^ ring.0.len() as u64))
-    })
 }
 
 /// The cells of one state of the map, as a [`Timeline`] left them.
