@@ -4,8 +4,10 @@
 //! Here every polygon is cut once into the cells of an aligned [`Grid`]; each cell is
 //! dissolved, clipped and made disjoint on its own, and a region adds the precomputed area
 //! of every cell it covers wholly and clips only the cells its boundary crosses. Regions are
-//! cut into the same cells once, when the engine is built, and kept in an `rstar` R-tree
-//! for queries by place.
+//! cut into the same cells once, when the engine is built, and their pieces kept in an
+//! `rstar` R-tree ([`RegionIndex`]): a changed cell finds the region pieces it meets by one
+//! query. A state of the map keeps its layer pieces in an R-tree too ([`CellMap`]), so a
+//! region not known in advance is answered from the pieces its envelope meets.
 //!
 //! Consecutive snapshots are nearly identical, so a [`Timeline`] keeps the previous
 //! snapshot's cells: a cell whose pieces hash the same is not computed again, and a polygon
@@ -21,10 +23,10 @@ use crate::time::rfc3339;
 use crate::{PerStatus, Snapshot, Status};
 use geo::{Area, MultiPolygon, Polygon};
 use rstar::primitives::{GeomWithData, Rectangle};
-use rstar::{RTree, AABB};
+use rstar::{RTree, RTreeObject, AABB};
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// How a region (or the area of interest) covers one cell.
 #[derive(Debug, Clone)]
@@ -66,13 +68,64 @@ fn nonzero_union(parts: Vec<Polygon<f64>>) -> MultiPolygon<f64> {
     crate::overlay::union(&parts)
 }
 
+/// A region's part in one grid cell, as kept in the index's R-tree.
+#[derive(Debug, Clone)]
+pub struct RegionPiece {
+    /// The region's position in the list the index was built from.
+    pub region: usize,
+    /// The cell.
+    pub cell: CellId,
+    /// How the region covers the cell.
+    pub cover: Cover,
+    envelope: AABB<[f64; 2]>,
+}
+
+impl RegionPiece {
+    fn new(grid: &Grid, region: usize, cell: CellId, cover: Cover) -> RegionPiece {
+        let bbox = match &cover {
+            Cover::Full => None,
+            Cover::Partial(piece) => geo::BoundingRect::bounding_rect(piece),
+        }
+        .unwrap_or_else(|| grid.rect(cell));
+        let envelope = AABB::from_corners([bbox.min().x, bbox.min().y], [bbox.max().x, bbox.max().y]);
+        RegionPiece { region, cell, cover, envelope }
+    }
+}
+
+impl RTreeObject for RegionPiece {
+    type Envelope = AABB<[f64; 2]>;
+    fn envelope(&self) -> Self::Envelope {
+        self.envelope
+    }
+}
+
 /// Regions cut into grid cells, with the area of interest.
+///
+/// The regions' pieces sit in an `rstar` R-tree, each under its own bounding box: a cell
+/// of a snapshot that changed finds the few pieces it meets by one query, whether there are
+/// 27 regions or thousands.
+///
+/// ```
+/// use frontline::{grid::Grid, index::RegionIndex, Region};
+/// use geo::polygon;
+/// // Two towns a degree apart: a query around one finds only its pieces.
+/// let town = |x: f64, name: &str| {
+///     let p = polygon![(x: x, y: 48.1), (x: x + 0.1, y: 48.1), (x: x + 0.1, y: 48.2), (x: x, y: 48.2)];
+///     Region::new(name, vec![p])
+/// };
+/// let index = RegionIndex::new(Grid::default(), None, &[town(37.1, "a"), town(38.1, "b")]);
+/// assert_eq!(index.regions_near([37.0, 48.0], [37.5, 48.5]), vec![0]);
+/// let cell = Grid::default().cell_of(38.15, 48.15);
+/// let pieces = index.pieces_in(cell);
+/// assert_eq!(pieces.len(), 1);
+/// assert_eq!(pieces[0].region, 1);
+/// ```
 #[derive(Debug, Clone)]
 pub struct RegionIndex {
     grid: Grid,
     clip: Option<Cells>,
-    /// For every cell, the regions touching it and how.
-    by_cell: HashMap<CellId, Vec<(usize, Cover)>>,
+    /// Every region's pieces, one per cell it touches, by bounding box.
+    pieces: RTree<RegionPiece>,
     /// Region bounding boxes, for queries by place.
     tree: RTree<GeomWithData<Rectangle<[f64; 2]>, usize>>,
     regions: usize,
@@ -87,12 +140,14 @@ impl RegionIndex {
             use rayon::prelude::*;
             regions.par_iter().map(|r| cover_cells(&grid, &r.geometry)).collect()
         };
-        let mut by_cell: HashMap<CellId, Vec<(usize, Cover)>> = HashMap::new();
-        for (index, cells) in per_region.into_iter().enumerate() {
-            for (cell, cover) in cells {
-                by_cell.entry(cell).or_default().push((index, cover));
-            }
-        }
+        let pieces = RTree::bulk_load(
+            per_region
+                .into_iter()
+                .enumerate()
+                .flat_map(|(region, cells)| cells.into_iter().map(move |(cell, cover)| (region, cell, cover)))
+                .map(|(region, cell, cover)| RegionPiece::new(&grid, region, cell, cover))
+                .collect(),
+        );
         let tree = RTree::bulk_load(
             regions
                 .iter()
@@ -102,7 +157,7 @@ impl RegionIndex {
                 })
                 .collect(),
         );
-        RegionIndex { grid, clip, by_cell, tree, regions: regions.len(), edges: EdgeSplit::default() }
+        RegionIndex { grid, clip, pieces, tree, regions: regions.len(), edges: EdgeSplit::default() }
     }
 
     /// Sets how the long edges of snapshot polygons are treated (regions are already built).
@@ -116,6 +171,17 @@ impl RegionIndex {
         let mut found: Vec<usize> =
             self.tree.locate_in_envelope_intersecting(&AABB::from_corners(min, max)).map(|g| g.data).collect();
         found.sort_unstable();
+        found
+    }
+
+    /// The regions' pieces in one cell, in the order of the regions.
+    pub fn pieces_in(&self, cell: CellId) -> Vec<&RegionPiece> {
+        let rect = self.grid.rect(cell);
+        let envelope = AABB::from_corners([rect.min().x, rect.min().y], [rect.max().x, rect.max().y]);
+        // Pieces of the neighbouring cells touch the cell's edges: the cell id tells them apart.
+        let mut found: Vec<&RegionPiece> =
+            self.pieces.locate_in_envelope_intersecting(&envelope).filter(|p| p.cell == cell).collect();
+        found.sort_unstable_by_key(|p| p.region);
         found
     }
 
@@ -193,7 +259,7 @@ impl Timeline {
 
     /// The cells of the snapshot last measured, shared (cheap to keep while advancing).
     pub fn cell_map(&self) -> CellMap {
-        CellMap(self.cells.clone())
+        CellMap { cells: self.cells.clone(), pieces: OnceLock::new() }
     }
 
     /// The cells of the snapshot last measured.
@@ -315,9 +381,104 @@ impl Timeline {
     }
 }
 
+/// One status layer's piece in one cell, as kept in a [`CellMap`]'s R-tree.
+#[derive(Debug, Clone)]
+struct LayerPiece {
+    cell: CellId,
+    status: Status,
+    envelope: AABB<[f64; 2]>,
+}
+
+impl RTreeObject for LayerPiece {
+    type Envelope = AABB<[f64; 2]>;
+    fn envelope(&self) -> Self::Envelope {
+        self.envelope
+    }
+}
+
 /// The cells of one state of the map, as a [`Timeline`] left them.
+///
+/// Besides comparing two states ([`change_between`]), a state answers for any region, also
+/// one not known when the timeline was built: its layer pieces sit in an `rstar` R-tree
+/// (built on the first query), so a town meets only the few pieces around it.
+///
+/// ```
+/// use frontline::{grid::Grid, index::{RegionIndex, Timeline}, read::{read_snapshot, ReadOptions}};
+/// use frontline::{AreaKm2, Status};
+/// use geo::polygon;
+/// # let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/data/snapshots");
+/// let snapshot = read_snapshot(&dir.join("1730419200.geojson"), &ReadOptions::default())?;
+/// let index = RegionIndex::new(Grid::default(), None, &[]);
+/// let mut timeline = Timeline::new();
+/// let (totals, _) = timeline.advance(&index, &snapshot);
+/// let state = timeline.cell_map();
+/// // A box around everything drawn holds all of it.
+/// let world = polygon![(x: 20.0, y: 40.0), (x: 45.0, y: 40.0), (x: 45.0, y: 55.0), (x: 20.0, y: 55.0)];
+/// let within = state.areas_within(Grid::default(), &world.into());
+/// approx::assert_relative_eq!(within[Status::Occupied], totals[Status::Occupied], max_relative = 1e-12);
+/// # Ok::<(), frontline::Error>(())
+/// ```
 #[derive(Debug, Clone, Default)]
-pub struct CellMap(HashMap<CellId, Arc<CellLayers>>);
+pub struct CellMap {
+    cells: HashMap<CellId, Arc<CellLayers>>,
+    pieces: OnceLock<RTree<LayerPiece>>,
+}
+
+impl CellMap {
+    /// The layer pieces of every cell, by bounding box.
+    fn pieces(&self) -> &RTree<LayerPiece> {
+        self.pieces.get_or_init(|| {
+            RTree::bulk_load(
+                self.cells
+                    .iter()
+                    .flat_map(|(cell, layers)| {
+                        Status::ALL.into_iter().filter_map(move |status| {
+                            let bbox = geo::BoundingRect::bounding_rect(&layers.layers[status])?;
+                            let envelope = AABB::from_corners([bbox.min().x, bbox.min().y], [bbox.max().x, bbox.max().y]);
+                            Some(LayerPiece { cell: *cell, status, envelope })
+                        })
+                    })
+                    .collect(),
+            )
+        })
+    }
+
+    /// The area (km²) of each status within a region, in this state.
+    ///
+    /// The region is cut into the cells of `grid` (the grid the timeline was built on); the
+    /// R-tree of layer pieces is joined with the region's pieces, a layer piece in a cell the
+    /// region covers wholly adds its area as it is, and only pieces in the cells that the
+    /// region's boundary crosses are clipped.
+    pub fn areas_within(&self, grid: Grid, region: &MultiPolygon<f64>) -> PerStatus<f64> {
+        let cover = cover_cells(&grid, region);
+        let region_pieces: RTree<RegionPiece> = RTree::bulk_load(
+            cover.iter().map(|(cell, cover)| RegionPiece::new(&grid, 0, *cell, cover.clone())).collect(),
+        );
+        let mut met: Vec<(CellId, Status)> = self
+            .pieces()
+            .intersection_candidates_with_other_tree(&region_pieces)
+            .filter(|(layer, piece)| layer.cell == piece.cell)
+            .map(|(layer, _)| (layer.cell, layer.status))
+            .collect();
+        // In cell order, so that the sum is the same on every run.
+        met.sort_unstable();
+        met.dedup();
+        let mut areas = PerStatus::<f64>::default();
+        for (cell, status) in met {
+            let (Some(layers), Some(cover)) = (self.cells.get(&cell), cover.get(&cell)) else {
+                continue;
+            };
+            let layer = &layers.layers[status];
+            areas[status] += match cover {
+                Cover::Full => layer.area_km2(),
+                Cover::Partial(piece) => {
+                    crate::overlay::in_frame(grid.rect(cell), || crate::overlay::intersection(layer, piece).area_km2())
+                }
+            };
+        }
+        areas
+    }
+}
 
 /// The change between two states of the map, cell by cell: a cell whose pieces hash the
 /// same in both contributes nothing and costs nothing. Returns the change over the whole
@@ -325,18 +486,18 @@ pub struct CellMap(HashMap<CellId, Arc<CellLayers>>);
 pub fn change_between(index: &RegionIndex, before: &CellMap, after: &CellMap) -> (crate::change::Change, Vec<crate::change::ChangeAreas>) {
     use crate::change::{Change, ChangeAreas};
     use rayon::prelude::*;
-    let mut ids: Vec<CellId> = before.0.keys().chain(after.0.keys()).copied().collect();
+    let mut ids: Vec<CellId> = before.cells.keys().chain(after.cells.keys()).copied().collect();
     ids.sort_unstable();
     ids.dedup();
     let changed: Vec<CellId> = ids
         .into_iter()
-        .filter(|id| match (before.0.get(id), after.0.get(id)) {
+        .filter(|id| match (before.cells.get(id), after.cells.get(id)) {
             (Some(a), Some(b)) => a.hash != b.hash,
             _ => true,
         })
         .collect();
     let layers_of = |map: &CellMap, id: &CellId| crate::Layers {
-        layers: match map.0.get(id) {
+        layers: match map.cells.get(id) {
             Some(cell) => cell.layers.clone(),
             None => PerStatus::from_fn(|_| MultiPolygon::new(Vec::new())),
         },
@@ -348,18 +509,13 @@ pub fn change_between(index: &RegionIndex, before: &CellMap, after: &CellMap) ->
             let change = Change::between(&layers_of(before, id), &layers_of(after, id));
             let areas = change.areas();
             let regions = index
-                .by_cell
-                .get(id)
-                .map(|touching| {
-                    touching
-                        .iter()
-                        .map(|(region, cover)| match cover {
-                            Cover::Full => (*region, areas.clone()),
-                            Cover::Partial(piece) => (*region, change.within_area(piece).areas()),
-                        })
-                        .collect()
+                .pieces_in(*id)
+                .into_iter()
+                .map(|p| match &p.cover {
+                    Cover::Full => (p.region, areas.clone()),
+                    Cover::Partial(piece) => (p.region, change.within_area(piece).areas()),
                 })
-                .unwrap_or_default();
+                .collect();
             (change, areas, regions)
         }))
         .collect();
@@ -435,42 +591,37 @@ fn compute_cell(
     };
     let areas = layers.map(|_, l| l.area_km2());
     let (regions, seen) = index
-        .by_cell
-        .get(&cell)
-        .map(|touching| {
-            touching
-                .iter()
-                .enumerate()
-                .map(|(k, (region, cover))| {
-                    let within = match cover {
-                        Cover::Full => (areas.clone(), None),
-                        Cover::Partial(piece) => {
-                            let Some(bbox) = geo::BoundingRect::bounding_rect(piece) else {
-                                return ((*region, PerStatus::default()), None);
-                            };
-                            // A margin keeps the box's cuts off the region's own edges:
-                            // a cut along a parallel that coincides with a region edge
-                            // would compete with the region's vertices on it, and a long
-                            // parallel edge measured as one geodesic differs from the same
-                            // edge with vertices (700 m² on a 7 km edge at 48°N, found by
-                            // the `geometry` fuzz target). Off the edge, the intersection
-                            // with the region removes the cut entirely.
-                            let margin = geo::Coord { x: 1e-6, y: 1e-6 };
-                            let bbox = geo::Rect::new(bbox.min() - margin, bbox.max() + margin);
-                            let near = layers.map(|_, l| MultiPolygon::new(crate::grid::clip_to_rect(&l.0, bbox)));
-                            let key = Status::ALL.iter().fold(0u64, |h, s| mix(h ^ layer_fingerprint(&near[*s])));
-                            let before = previous.and_then(|p| Some((p.regions.get(k)?, p.seen.get(k)?)));
-                            match before {
-                                Some(((r, areas), Some(seen))) if r == region && *seen == key => (areas.clone(), Some(key)),
-                                _ => (near.map(|_, l| crate::overlay::intersection(l, piece).area_km2()), Some(key)),
-                            }
-                        }
+        .pieces_in(cell)
+        .into_iter()
+        .enumerate()
+        .map(|(k, RegionPiece { region, cover, .. })| {
+            let within = match cover {
+                Cover::Full => (areas.clone(), None),
+                Cover::Partial(piece) => {
+                    let Some(bbox) = geo::BoundingRect::bounding_rect(piece) else {
+                        return ((*region, PerStatus::default()), None);
                     };
-                    ((*region, within.0), within.1)
-                })
-                .unzip()
+                    // A margin keeps the box's cuts off the region's own edges:
+                    // a cut along a parallel that coincides with a region edge
+                    // would compete with the region's vertices on it, and a long
+                    // parallel edge measured as one geodesic differs from the same
+                    // edge with vertices (700 m² on a 7 km edge at 48°N, found by
+                    // the `geometry` fuzz target). Off the edge, the intersection
+                    // with the region removes the cut entirely.
+                    let margin = geo::Coord { x: 1e-6, y: 1e-6 };
+                    let bbox = geo::Rect::new(bbox.min() - margin, bbox.max() + margin);
+                    let near = layers.map(|_, l| MultiPolygon::new(crate::grid::clip_to_rect(&l.0, bbox)));
+                    let key = Status::ALL.iter().fold(0u64, |h, s| mix(h ^ layer_fingerprint(&near[*s])));
+                    let before = previous.and_then(|p| Some((p.regions.get(k)?, p.seen.get(k)?)));
+                    match before {
+                        Some(((r, areas), Some(seen))) if r == region && *seen == key => (areas.clone(), Some(key)),
+                        _ => (near.map(|_, l| crate::overlay::intersection(l, piece).area_km2()), Some(key)),
+                    }
+                }
+            };
+            ((*region, within.0), within.1)
         })
-        .unwrap_or_default();
+        .unzip();
     CellLayers { hash, layers, areas, regions, seen }
 }
 
