@@ -1,5 +1,6 @@
 //! Kernels of the pipeline on a synthetic timeline (no data needed): geodesic area, repair,
-//! grid cut, a snapshot through the indexed engine, and the change between two consecutive
+//! grid cut, a snapshot through the indexed engine, one town asked of a state (its R-tree
+//! of layer pieces against whole layers), and the change between two consecutive
 //! snapshots, cell by cell against whole layers.
 //!
 //!     cargo bench --bench kernels
@@ -35,6 +36,8 @@ fn kernels(c: &mut Criterion) {
         bench.iter(|| Timeline::new().advance(&index, black_box(&sa)))
     });
 
+    // One town of a state: the pieces its envelope meets against the whole layers.
+    compare_town(c, "synthetic", &aoi, &sa, &towns);
     // Consecutive snapshots: whole-layer symmetric difference against cell by cell, both
     // over the area of interest only.
     compare_changes(c, "synthetic", &aoi, &sa, &sb);
@@ -45,7 +48,28 @@ fn kernels(c: &mut Criterion) {
             frontline::read::read_snapshot(&data.join("deepstate/snapshots").join(name), &frontline::ReadOptions::default()).expect("a snapshot")
         };
         compare_changes(c, "real, 2024-11-03 to 2024-11-10", &ukraine, &read("1730669408.geojson.gz"), &read("1731271296.geojson.gz"));
+        let towns = frontline::region::read_regions(&[data.join("regions/front-towns-500.geojson")], "name").expect("the towns");
+        compare_town(c, "real, 2024-11-10", &ukraine, &read("1731271296.geojson.gz"), &towns);
     }
+}
+
+/// The town with the most grey zone in it (the most work either way), measured on whole
+/// layers and from a state's R-tree of layer pieces.
+fn compare_town(c: &mut Criterion, what: &str, aoi: &frontline::Region, state: &frontline::Snapshot, towns: &[frontline::Region]) {
+    let layers = Layers::build(&state.polygons, Some(&aoi.geometry));
+    let contested = frontline::measure::measure_plain(&layers, towns);
+    let busiest = (0..towns.len()).max_by(|a, b| contested[*a].contested.total_cmp(&contested[*b].contested)).expect("towns");
+    let town = &towns[busiest];
+    c.bench_function(&format!("one town ({what}): whole layers"), |bench| {
+        bench.iter(|| frontline::measure::measure_plain(black_box(&layers), std::slice::from_ref(town)))
+    });
+    let index = RegionIndex::new(Grid::default(), Some(aoi), &[]);
+    let mut timeline = Timeline::new();
+    timeline.advance(&index, state);
+    let cells = timeline.cell_map();
+    c.bench_function(&format!("one town ({what}): pieces from the R-tree"), |bench| {
+        bench.iter(|| cells.areas_within(Grid::default(), black_box(&town.geometry)))
+    });
 }
 
 fn compare_changes(c: &mut Criterion, what: &str, aoi: &frontline::Region, a: &frontline::Snapshot, b: &frontline::Snapshot) {
