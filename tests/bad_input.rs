@@ -181,6 +181,33 @@ fn another_crs_is_reprojected_with_the_proj_feature() {
     assert!(a > 80.0 && ((a - b) / b).abs() < 1e-9, "{a} vs {b}");
 }
 
+/// Longitude/latitude declared as Web Mercator metres would land a few hundred metres from
+/// (0°, 0°) and measure about 0 km²: refused, naming the file, the feature and the cause,
+/// whether `--crs` or the file's `crs` member says so. A geographic system in degrees
+/// (ETRS89, EPSG:4258) reads as it should.
+#[cfg(feature = "proj")]
+#[test]
+fn degrees_declared_as_metres_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = write(dir.path(), "1700000000.geojson", collection(&[GOOD_FEATURE]).as_bytes());
+    let member = collection(&[GOOD_FEATURE]).replacen('{', r#"{"crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::3857"}},"#, 1);
+    let member = write(dir.path(), "1700000001.geojson", member.as_bytes());
+    for (args, name) in [
+        (vec!["areas", "--crs", "EPSG:3857", plain.to_str().unwrap()], "1700000000.geojson"),
+        (vec!["scan", member.to_str().unwrap()], "1700000001.geojson"),
+    ] {
+        let outcome = run(&args);
+        let message = outcome.stderr.trim_end();
+        assert_eq!(outcome.code, Some(2), "{args:?}: {message}");
+        assert_eq!(message.lines().count(), 1, "{message}");
+        for part in [name, "feature 0", "longitude/latitude in degrees", "3857"] {
+            assert!(message.contains(part), "`{message}` lacks `{part}`");
+        }
+    }
+    let etrs89 = run(&["areas", "--crs", "EPSG:4258", plain.to_str().unwrap()]);
+    assert_eq!(etrs89.code, Some(0), "{}", etrs89.stderr);
+}
+
 /// What is repaired or dropped: exit 0, one summary line per kind of warning, an error in
 /// strict mode.
 #[test]
