@@ -12,7 +12,7 @@ use frontline::change::write_feature_collection;
 use frontline::timeline::{parse_offset, Every, Resampling};
 use frontline::output::{write_file_atomically, write_records, Format};
 use frontline::read::{snapshot_files, ReadOptions, WarningKind};
-use frontline::region::{read_area_of_interest, read_regions};
+use frontline::region::{read_area_of_interest_with, read_regions_with};
 use frontline::analysis::Engine;
 use frontline::layer::EdgeSplit;
 use frontline::synth::{write_timeline, SynthConfig};
@@ -139,14 +139,15 @@ struct PlaceArgs {
 
 impl PlaceArgs {
     /// An analysis reading as `read` says, clipped and with regions as these options say.
-    fn analysis(&self, read: &ReadArgs) -> Result<Analysis, Error> {
+    /// Region and outline edges are treated as `edges` says, like the snapshots' own.
+    fn analysis(&self, read: &ReadArgs, edges: EdgeSplit) -> Result<Analysis, Error> {
         let mut analysis = Analysis::new();
         analysis.read = read.read_options()?;
         if let Some(clip) = &self.clip {
-            analysis = analysis.with_clip(read_area_of_interest(clip)?);
+            analysis = analysis.with_clip(read_area_of_interest_with(clip, edges)?);
         }
         if !self.regions.is_empty() {
-            analysis = analysis.with_regions(read_regions(&self.regions, &self.name_field)?);
+            analysis = analysis.with_regions(read_regions_with(&self.regions, &self.name_field, edges)?);
         }
         Ok(analysis)
     }
@@ -234,6 +235,10 @@ struct EngineArgs {
 }
 
 impl EngineArgs {
+    fn edges(&self) -> Result<EdgeSplit, Error> {
+        edge_split(self.max_edge_km)
+    }
+
     fn apply(&self, analysis: Analysis) -> Result<Analysis, Error> {
         Ok(analysis.with_engine(self.engine).with_grid(grid(self.cell_deg)?).with_edges(edge_split(self.max_edge_km)?))
     }
@@ -304,7 +309,7 @@ fn scan(args: &ScanArgs) -> Result<(), Error> {
 }
 
 fn areas(args: &AreasArgs) -> Result<(), Error> {
-    let analysis = args.engine.apply(args.places.analysis(&args.input.read)?)?;
+    let analysis = args.engine.apply(args.places.analysis(&args.input.read, args.engine.edges()?)?)?;
     let files = snapshot_files(&args.input.snapshots)?;
     let snapshots = match args.area_method {
         AreaMethod::Geodesic => analysis.areas(&files)?,
@@ -368,7 +373,7 @@ fn synth(args: &SynthArgs) -> Result<(), Error> {
 }
 
 fn changes(args: &ChangesArgs) -> Result<(), Error> {
-    let analysis = args.engine.apply(args.places.analysis(&args.input.read)?)?;
+    let analysis = args.engine.apply(args.places.analysis(&args.input.read, args.engine.edges()?)?)?;
     let files = snapshot_files(&args.input.snapshots)?;
     let resampling = Resampling { every: args.every, offset: args.tz, from: args.from, to: args.to };
     let mut rows = Vec::new();
@@ -416,7 +421,7 @@ fn report(args: &ReportArgs) -> Result<(), Error> {
         let inputs = synthetic_inputs(&config, &dir)?;
         (inputs.analysis, inputs.files, inputs.options)
     } else {
-        let analysis = args.places.analysis(&args.read)?;
+        let analysis = args.places.analysis(&args.read, EdgeSplit::default())?;
         let files = snapshot_files(&args.snapshots)?;
         let shown: Vec<String> = args.snapshots.iter().map(|p| p.display().to_string()).collect();
         println!("frontline report: {} snapshots from {} into {}", files.len(), shown.join(", "), args.out.display());

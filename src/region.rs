@@ -2,7 +2,7 @@
 
 use crate::area::AreaKm2;
 use crate::error::{Error, Result};
-use crate::layer::Dissolve;
+use crate::layer::{Dissolve, EdgeSplit};
 use crate::read::{document_features, parse_document, read_bytes, file_name, snapshot_files};
 use geo::{BoundingRect, MultiPolygon, Polygon, Rect};
 use std::path::{Path, PathBuf};
@@ -34,7 +34,23 @@ impl Region {
     /// assert!((region.area_km2 - 8217.732).abs() < 0.001);
     /// ```
     pub fn new(name: impl Into<String>, polygons: Vec<Polygon<f64>>) -> Region {
-        let geometry = polygons.as_slice().dissolve();
+        Region::new_with(name, polygons, EdgeSplit::default())
+    }
+
+    /// A region from any polygons, with a choice of edge treatment: `EdgeSplit::None`
+    /// keeps every edge as a geodesic, as pyproj measures a polygon.
+    ///
+    /// ```
+    /// use frontline::{layer::EdgeSplit, Region};
+    /// use geo::polygon;
+    /// let cell = polygon![(x: 37., y: 48.), (x: 38., y: 48.), (x: 38., y: 49.), (x: 37., y: 49.)];
+    /// // The four corners joined by geodesics, as pyproj's `Geod.geometry_area_perimeter`
+    /// // measures them: 8217.590 km² (see `Region::new` for the straight edges).
+    /// let region = Region::new_with("cell", vec![cell], EdgeSplit::None);
+    /// assert!((region.area_km2 - 8217.590).abs() < 0.001);
+    /// ```
+    pub fn new_with(name: impl Into<String>, polygons: Vec<Polygon<f64>>, edges: EdgeSplit) -> Region {
+        let geometry = polygons.as_slice().dissolve_with(edges);
         let area_km2 = geometry.area_km2();
         let bbox = geometry.bounding_rect();
         Region { name: name.into(), geometry, area_km2, bbox }
@@ -47,9 +63,14 @@ impl Region {
 /// else by the file stem (with `#N` appended when the file holds several features). A bare
 /// geometry is one region named by the file stem.
 pub fn read_regions(inputs: &[PathBuf], name_field: &str) -> Result<Vec<Region>> {
+    read_regions_with(inputs, name_field, EdgeSplit::default())
+}
+
+/// [`read_regions`] with a choice of edge treatment (see [`Region::new_with`]).
+pub fn read_regions_with(inputs: &[PathBuf], name_field: &str, edges: EdgeSplit) -> Result<Vec<Region>> {
     let mut regions: Vec<Region> = Vec::new();
     for path in snapshot_files(inputs)? {
-        regions.extend(read_region_file(&path, name_field)?);
+        regions.extend(read_region_file(&path, name_field, edges)?);
     }
     let mut names = std::collections::HashSet::new();
     for region in &regions {
@@ -65,9 +86,14 @@ pub fn read_regions(inputs: &[PathBuf], name_field: &str) -> Result<Vec<Region>>
 
 /// Reads every polygon of one file as a single area of interest (the `--clip` option).
 pub fn read_area_of_interest(path: &Path) -> Result<Region> {
-    let parts = read_region_file(path, "\u{0}")?;
+    read_area_of_interest_with(path, EdgeSplit::default())
+}
+
+/// [`read_area_of_interest`] with a choice of edge treatment (see [`Region::new_with`]).
+pub fn read_area_of_interest_with(path: &Path, edges: EdgeSplit) -> Result<Region> {
+    let parts = read_region_file(path, "\u{0}", edges)?;
     let polygons: Vec<Polygon<f64>> = parts.into_iter().flat_map(|r| r.geometry.0).collect();
-    Ok(Region::new(stem(path), polygons))
+    Ok(Region::new_with(stem(path), polygons, edges))
 }
 
 fn stem(path: &Path) -> String {
@@ -75,7 +101,7 @@ fn stem(path: &Path) -> String {
     name.split('.').next().unwrap_or(&name).to_string()
 }
 
-fn read_region_file(path: &Path, name_field: &str) -> Result<Vec<Region>> {
+fn read_region_file(path: &Path, name_field: &str, edges: EdgeSplit) -> Result<Vec<Region>> {
     let bytes = read_bytes(path)?;
     let doc = parse_document(path, &bytes)?;
     let reprojection = crate::read::reprojection(path, &doc, None)?;
@@ -102,7 +128,7 @@ fn read_region_file(path: &Path, name_field: &str) -> Result<Vec<Region>> {
         let name = properties
             .and_then(|p| p.text(name_field))
             .unwrap_or_else(|| if several { format!("{}#{index}", stem(path)) } else { stem(path) });
-        regions.push(Region::new(name, polygons));
+        regions.push(Region::new_with(name, polygons, edges));
     }
     if regions.is_empty() {
         return Err(Error::format(path, "no polygon in this file to use as a region"));

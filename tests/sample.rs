@@ -50,3 +50,33 @@ fn the_sample_measures_what_it_was_drawn_to_be() {
     let disc = 32.0 * 16.0 * (2.0 * std::f64::consts::PI / 64.0).sin();
     assert!((west(0).region_km2.unwrap() - disc).abs() < 0.5, "{:?}", west(0));
 }
+
+/// `--max-edge-km 0` keeps every edge a geodesic in the regions too, as pyproj measures
+/// them: the 1° cell 37–38°E, 48–49°N drawn by its four corners is 8217.590 km² with
+/// geodesic edges (pyproj's `Geod.geometry_area_perimeter`) and 8217.732 km² with edges
+/// along the parallels, as the map draws them (the default, edges split every kilometre).
+#[test]
+fn max_edge_km_applies_to_regions_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let cell = dir.path().join("cell.geojson");
+    std::fs::write(&cell, r#"{"type":"Feature","properties":{"name":"cell"},"geometry":{"type":"Polygon","coordinates":[[[37,48],[38,48],[38,49],[37,49],[37,48]]]}}"#).unwrap();
+    let snapshot = sample().join("snapshots/1730419200.geojson");
+    let region_km2 = |extra: &[&str]| -> f64 {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_frontline"))
+            .args(["areas", "--format", "csv", "--regions", cell.to_str().unwrap()])
+            .args(extra)
+            .arg(&snapshot)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        let text = String::from_utf8(out.stdout).unwrap();
+        let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
+        let row = text.lines().find(|l| l.contains(",cell,")).unwrap();
+        let column = header.iter().position(|h| *h == "region_km2").unwrap();
+        row.split(',').nth(column).unwrap().parse().unwrap()
+    };
+    let straight = region_km2(&[]);
+    let geodesic = region_km2(&["--max-edge-km", "0"]);
+    assert!((straight - 8217.732).abs() < 0.001, "{straight}");
+    assert!((geodesic - 8217.590).abs() < 0.001, "{geodesic}");
+}
