@@ -192,15 +192,50 @@ pub(crate) fn split_long_edges(polygon: &Polygon<f64>, max_m: f64) -> Polygon<f6
     Polygon::new(split(polygon.exterior()), polygon.interiors().iter().map(split).collect())
 }
 
+/// Puts points along the geodesic of every edge longer than about `max_m` metres (the same
+/// equirectangular estimate picks the edges; `geo`'s geodesic densification places the
+/// points), so that each part is at most `max_m` long.
+pub(crate) fn split_long_geodesics(polygon: &Polygon<f64>, max_m: f64) -> Polygon<f64> {
+    let split = |ring: &LineString<f64>| split_geodesic_ring(ring, max_m);
+    Polygon::new(split(polygon.exterior()), polygon.interiors().iter().map(split).collect())
+}
+
+fn split_geodesic_ring(ring: &LineString<f64>, max_m: f64) -> LineString<f64> {
+    use geo::{Densify, Geodesic};
+    // (geo's densification needs a positive length)
+    if max_m.is_nan() || max_m <= 0.0 || !ring.0.windows(2).any(|w| equirectangular_deg(&w[0], &w[1]) > 0.9 * max_m / METRES_PER_DEGREE) {
+        return ring.clone();
+    }
+    let mut out = Vec::with_capacity(ring.0.len() * 2);
+    for w in ring.0.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        if equirectangular_deg(&a, &b) > 0.9 * max_m / METRES_PER_DEGREE {
+            let dense = Geodesic.densify(&geo::Line::new(a, b), max_m);
+            out.extend(dense.0.iter().take(dense.0.len().saturating_sub(1)));
+        } else {
+            out.push(a);
+        }
+    }
+    if let Some(last) = ring.0.last() {
+        out.push(*last);
+    }
+    LineString::new(out)
+}
+
+/// Metres per degree of latitude, the mean over Ukraine's latitudes on WGS84.
+const METRES_PER_DEGREE: f64 = 111_200.0;
+
+/// The length of an edge in degrees of latitude, by the equirectangular estimate at its
+/// mean latitude: within a fraction of a per cent of the geodesic for edges of kilometres.
+fn equirectangular_deg(a: &geo::Coord<f64>, b: &geo::Coord<f64>) -> f64 {
+    let dx = (b.x - a.x) * ((a.y + b.y) * 0.5).to_radians().cos();
+    let dy = b.y - a.y;
+    (dx * dx + dy * dy).sqrt()
+}
+
 fn split_ring(ring: &LineString<f64>, max_m: f64) -> LineString<f64> {
-    /// Metres per degree of latitude, the mean over Ukraine's latitudes on WGS84.
-    const METRES_PER_DEGREE: f64 = 111_200.0;
     let limit = max_m / METRES_PER_DEGREE;
-    let length = |a: &geo::Coord<f64>, b: &geo::Coord<f64>| {
-        let dx = (b.x - a.x) * ((a.y + b.y) * 0.5).to_radians().cos();
-        let dy = b.y - a.y;
-        (dx * dx + dy * dy).sqrt()
-    };
+    let length = equirectangular_deg;
     if !ring.0.windows(2).any(|w| length(&w[0], &w[1]) > limit) {
         return ring.clone();
     }

@@ -342,7 +342,8 @@ fn equal_area(_: &Analysis, _: &[PathBuf], _: &str) -> Result<Vec<frontline::Sna
 
 fn edge_split(max_edge_km: f64) -> Result<EdgeSplit, Error> {
     match max_edge_km {
-        0.0 => Ok(EdgeSplit::None),
+        // every edge a geodesic, with points along the long ones so that cuts stay on them
+        0.0 => Ok(EdgeSplit::Geodesic(frontline::layer::MAX_EDGE_M)),
         km if km.is_finite() && km > 0.0 => Ok(EdgeSplit::StraightLonLat(km * 1000.0)),
         km => Err(Error::Usage(format!("--max-edge-km {km}: expected a positive number of kilometres, or 0"))),
     }
