@@ -11,7 +11,10 @@
 //! - [`layer`]: repairing, dissolving, clipping and making the status layers disjoint;
 //! - [`area`]: geodesic area in km², ring by ring and orientation-proof;
 //! - [`region`]: the regions measured and the area of interest;
-//! - [`measure`]: areas per status per region;
+//! - [`measure`]: areas per status per region, on whole layers (the plain engine);
+//! - [`grid`] and [`index`]: the indexed engine, the performance core: polygons cut into
+//!   the cells of an aligned grid, regions' and layers' pieces in `rstar` R-trees, and
+//!   from one snapshot to the next, unchanged polygons and cells reused;
 //! - [`analysis`]: the whole job over many snapshots, in parallel;
 //! - [`synth`]: realistic synthetic timelines from a seed, for examples, tests and benchmarks.
 //! - [`timeline`]: resampling snapshots to days, weeks or months;
