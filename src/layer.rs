@@ -43,7 +43,10 @@ pub enum EdgeSplit {
     /// liberated area of Sumy oblast by 13.8 km² in April 2022).
     Geodesic(f64),
     /// Keep every edge as drawn: each is a geodesic, as in pyproj's `Geod`, but cut and
-    /// clip points fall on the straight segment between its ends.
+    /// clip points fall on the straight segment between its ends, as in a pipeline that
+    /// clips in the plane (shapely, GEOS). The indexed engine's grid cuts then move long
+    /// edges too, and its figures part from the plain engine's by square kilometres where
+    /// edges are tens of kilometres long (2022): use [`EdgeSplit::Geodesic`] with it.
     None,
 }
 
