@@ -188,38 +188,51 @@ impl<T: AreaKm2> AreaKm2 for [T] {
 /// of a per cent of the geodesic length for edges of kilometres: the limit is a bound on
 /// the bow of an edge, not a figure that needs the ellipsoid.
 pub(crate) fn split_long_edges(polygon: &Polygon<f64>, max_m: f64) -> Polygon<f64> {
-    let split = |ring: &LineString<f64>| split_ring(ring, max_m);
-    Polygon::new(split(polygon.exterior()), polygon.interiors().iter().map(split).collect())
+    let limit = max_m / METRES_PER_DEGREE;
+    split_edges(polygon, limit, |a, b, out| {
+        let pieces = (equirectangular_deg(&a, &b) / limit).ceil();
+        for k in 1..pieces as usize {
+            let t = k as f64 / pieces;
+            out.push(geo::Coord { x: a.x + t * (b.x - a.x), y: a.y + t * (b.y - a.y) });
+        }
+    })
 }
 
 /// Puts points along the geodesic of every edge longer than about `max_m` metres (the same
 /// equirectangular estimate picks the edges; `geo`'s geodesic densification places the
 /// points), so that each part is at most `max_m` long.
 pub(crate) fn split_long_geodesics(polygon: &Polygon<f64>, max_m: f64) -> Polygon<f64> {
-    let split = |ring: &LineString<f64>| split_geodesic_ring(ring, max_m);
-    Polygon::new(split(polygon.exterior()), polygon.interiors().iter().map(split).collect())
+    use geo::{Densify, Geodesic};
+    split_edges(polygon, 0.9 * max_m / METRES_PER_DEGREE, |a, b, out| {
+        let dense = Geodesic.densify(&geo::Line::new(a, b), max_m);
+        let inner = dense.0.len().saturating_sub(1);
+        out.extend(dense.0.iter().take(inner).skip(1));
+    })
 }
 
-fn split_geodesic_ring(ring: &LineString<f64>, max_m: f64) -> LineString<f64> {
-    use geo::{Densify, Geodesic};
-    // (geo's densification needs a positive length)
-    if max_m.is_nan() || max_m <= 0.0 || !ring.0.windows(2).any(|w| equirectangular_deg(&w[0], &w[1]) > 0.9 * max_m / METRES_PER_DEGREE) {
-        return ring.clone();
-    }
-    let mut out = Vec::with_capacity(ring.0.len() * 2);
-    for w in ring.0.windows(2) {
-        let (a, b) = (w[0], w[1]);
-        if equirectangular_deg(&a, &b) > 0.9 * max_m / METRES_PER_DEGREE {
-            let dense = Geodesic.densify(&geo::Line::new(a, b), max_m);
-            out.extend(dense.0.iter().take(dense.0.len().saturating_sub(1)));
-        } else {
-            out.push(a);
+/// Every ring of a polygon with `between(a, b, out)` pushing the points strictly between
+/// the ends of each edge longer than `limit_deg` (the equirectangular estimate); a ring
+/// without such an edge, or a limit that is not positive, leaves the ring as it is.
+fn split_edges(polygon: &Polygon<f64>, limit_deg: f64, between: impl Fn(geo::Coord<f64>, geo::Coord<f64>, &mut Vec<geo::Coord<f64>>)) -> Polygon<f64> {
+    let split = |ring: &LineString<f64>| {
+        let long = |a: &geo::Coord<f64>, b: &geo::Coord<f64>| equirectangular_deg(a, b) > limit_deg;
+        // (not positive, or NaN: every edge would be "long", split without end)
+        if limit_deg.is_nan() || limit_deg <= 0.0 || !ring.0.windows(2).any(|w| long(&w[0], &w[1])) {
+            return ring.clone();
         }
-    }
-    if let Some(last) = ring.0.last() {
-        out.push(*last);
-    }
-    LineString::new(out)
+        let mut out = Vec::with_capacity(ring.0.len() * 2);
+        for w in ring.0.windows(2) {
+            out.push(w[0]);
+            if long(&w[0], &w[1]) {
+                between(w[0], w[1], &mut out);
+            }
+        }
+        if let Some(last) = ring.0.last() {
+            out.push(*last);
+        }
+        LineString::new(out)
+    };
+    Polygon::new(split(polygon.exterior()), polygon.interiors().iter().map(split).collect())
 }
 
 /// Metres per degree of latitude, the mean over Ukraine's latitudes on WGS84.
@@ -231,28 +244,6 @@ fn equirectangular_deg(a: &geo::Coord<f64>, b: &geo::Coord<f64>) -> f64 {
     let dx = (b.x - a.x) * ((a.y + b.y) * 0.5).to_radians().cos();
     let dy = b.y - a.y;
     (dx * dx + dy * dy).sqrt()
-}
-
-fn split_ring(ring: &LineString<f64>, max_m: f64) -> LineString<f64> {
-    let limit = max_m / METRES_PER_DEGREE;
-    let length = equirectangular_deg;
-    if !ring.0.windows(2).any(|w| length(&w[0], &w[1]) > limit) {
-        return ring.clone();
-    }
-    let mut out = Vec::with_capacity(ring.0.len() * 2);
-    for w in ring.0.windows(2) {
-        let (a, b) = (w[0], w[1]);
-        out.push(a);
-        let pieces = (length(&a, &b) / limit).ceil();
-        for k in 1..pieces as usize {
-            let t = k as f64 / pieces;
-            out.push(geo::Coord { x: a.x + t * (b.x - a.x), y: a.y + t * (b.y - a.y) });
-        }
-    }
-    if let Some(last) = ring.0.last() {
-        out.push(*last);
-    }
-    LineString::new(out)
 }
 
 #[cfg(test)]
