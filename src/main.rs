@@ -235,12 +235,11 @@ struct EngineArgs {
 }
 
 impl EngineArgs {
-    fn edges(&self) -> Result<EdgeSplit, Error> {
-        edge_split(self.max_edge_km)
-    }
-
-    fn apply(&self, analysis: Analysis) -> Result<Analysis, Error> {
-        Ok(analysis.with_engine(self.engine).with_grid(grid(self.cell_deg)?).with_edges(edge_split(self.max_edge_km)?))
+    /// The analysis of `places` read as `read` says, with this engine; regions, outline and
+    /// snapshots all treat their edges as `--max-edge-km` says.
+    fn analysis(&self, places: &PlaceArgs, read: &ReadArgs) -> Result<Analysis, Error> {
+        let edges = edge_split(self.max_edge_km)?;
+        Ok(places.analysis(read, edges)?.with_engine(self.engine).with_grid(grid(self.cell_deg)?).with_edges(edges))
     }
 }
 
@@ -309,7 +308,7 @@ fn scan(args: &ScanArgs) -> Result<(), Error> {
 }
 
 fn areas(args: &AreasArgs) -> Result<(), Error> {
-    let analysis = args.engine.apply(args.places.analysis(&args.input.read, args.engine.edges()?)?)?;
+    let analysis = args.engine.analysis(&args.places, &args.input.read)?;
     let files = snapshot_files(&args.input.snapshots)?;
     let snapshots = match args.area_method {
         AreaMethod::Geodesic => analysis.areas(&files)?,
@@ -374,7 +373,7 @@ fn synth(args: &SynthArgs) -> Result<(), Error> {
 }
 
 fn changes(args: &ChangesArgs) -> Result<(), Error> {
-    let analysis = args.engine.apply(args.places.analysis(&args.input.read, args.engine.edges()?)?)?;
+    let analysis = args.engine.analysis(&args.places, &args.input.read)?;
     let files = snapshot_files(&args.input.snapshots)?;
     let resampling = Resampling { every: args.every, offset: args.tz, from: args.from, to: args.to };
     let mut rows = Vec::new();

@@ -37,8 +37,9 @@ impl Region {
         Region::new_with(name, polygons, EdgeSplit::default())
     }
 
-    /// A region from any polygons, with a choice of edge treatment: `EdgeSplit::None`
-    /// keeps every edge as a geodesic, as pyproj measures a polygon.
+    /// A region from any polygons, with a choice of edge treatment: `EdgeSplit::Geodesic`
+    /// (or `EdgeSplit::None`, which adds no points) keeps every edge as a geodesic, as
+    /// pyproj measures a polygon.
     ///
     /// ```
     /// use frontline::{layer::EdgeSplit, Region};
