@@ -68,6 +68,11 @@ fn nonzero_union(parts: Vec<Polygon<f64>>) -> MultiPolygon<f64> {
     crate::overlay::union(&parts)
 }
 
+/// A rectangle as an R-tree envelope.
+fn envelope_of(rect: geo::Rect<f64>) -> AABB<[f64; 2]> {
+    AABB::from_corners([rect.min().x, rect.min().y], [rect.max().x, rect.max().y])
+}
+
 /// A region's part in one grid cell, as kept in the index's R-tree.
 #[derive(Debug, Clone)]
 pub struct RegionPiece {
@@ -87,8 +92,7 @@ impl RegionPiece {
             Cover::Partial(piece) => geo::BoundingRect::bounding_rect(piece),
         }
         .unwrap_or_else(|| grid.rect(cell));
-        let envelope = AABB::from_corners([bbox.min().x, bbox.min().y], [bbox.max().x, bbox.max().y]);
-        RegionPiece { region, cell, cover, envelope }
+        RegionPiece { region, cell, cover, envelope: envelope_of(bbox) }
     }
 }
 
@@ -176,8 +180,7 @@ impl RegionIndex {
 
     /// The regions' pieces in one cell, in the order of the regions.
     pub fn pieces_in(&self, cell: CellId) -> Vec<&RegionPiece> {
-        let rect = self.grid.rect(cell);
-        let envelope = AABB::from_corners([rect.min().x, rect.min().y], [rect.max().x, rect.max().y]);
+        let envelope = envelope_of(self.grid.rect(cell));
         // Pieces of the neighbouring cells touch the cell's edges: the cell id tells them apart.
         let mut found: Vec<&RegionPiece> =
             self.pieces.locate_in_envelope_intersecting(&envelope).filter(|p| p.cell == cell).collect();
@@ -434,8 +437,7 @@ impl CellMap {
                     .flat_map(|(cell, layers)| {
                         Status::ALL.into_iter().filter_map(move |status| {
                             let bbox = geo::BoundingRect::bounding_rect(&layers.layers[status])?;
-                            let envelope = AABB::from_corners([bbox.min().x, bbox.min().y], [bbox.max().x, bbox.max().y]);
-                            Some(LayerPiece { cell: *cell, status, envelope })
+                            Some(LayerPiece { cell: *cell, status, envelope: envelope_of(bbox) })
                         })
                     })
                     .collect(),
