@@ -469,16 +469,12 @@ fn clean_ring(ring: &Coords, fixes: &mut RingFixes) -> Result<Option<LineString<
         return Err("a ring is not an array of positions".into());
     };
     let mut coords: Vec<Coord<f64>> = Vec::with_capacity(positions.len() + 1);
-    let mut given = Extent::default();
     for position in positions {
         let Coords::Position(x, y) = *position else {
             return Err("a ring holds something other than [longitude, latitude] positions".into());
         };
         let (x, y) = match fixes.reproject {
-            Some(r) => {
-                given.add(x, y);
-                r.apply(x, y)?
-            }
+            Some(r) => r.apply(x, y)?,
             None => (x, y),
         };
         check_position(x, y)?;
@@ -498,15 +494,20 @@ fn clean_ring(ring: &Coords, fixes: &mut RingFixes) -> Result<Option<LineString<
         return Ok(None);
     }
     if let Some(r) = fixes.reproject {
-        let mut reprojected = Extent::default();
-        coords.iter().for_each(|c| reprojected.add(c.x, c.y));
-        if given.looks_like_degrees() && reprojected.size() < 1e-3 * given.size() {
-            // Degrees read as metres land within a few hundred metres of the projection's
-            // origin: every area would be about 0, silently.
-            return Err(format!(
-                "positions such as [{}, {}] look like longitude/latitude in degrees, not `{}`: drop `--crs` (or the file's `crs` member) or reproject the file",
-                given.first.0, given.first.1, r.from
-            ));
+        // (every position is a pair by now: the loop above refused anything else)
+        let given: Vec<Coord<f64>> =
+            positions.iter().filter_map(|p| if let Coords::Position(x, y) = *p { Some(Coord { x, y }) } else { None }).collect();
+        if let (Some(before), Some(after)) = (rect_of(&given), rect_of(&coords)) {
+            let degrees = before.min().x >= -180.0 && before.min().y >= -90.0 && before.max().x <= 180.0 && before.max().y <= 90.0;
+            let size = |r: geo::Rect<f64>| r.width().max(r.height());
+            if degrees && size(after) < 1e-3 * size(before) {
+                // Degrees read as metres land within a few hundred metres of the projection's
+                // origin: every area would be about 0, silently.
+                return Err(format!(
+                    "positions such as [{}, {}] look like longitude/latitude in degrees, not `{}`: drop `--crs` (or the file's `crs` member) or reproject the file",
+                    given[0].x, given[0].y, r.from
+                ));
+            }
         }
     }
     let (west, east) = coords.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(w, e), c| (w.min(c.x), e.max(c.x)));
@@ -522,38 +523,13 @@ fn clean_ring(ring: &Coords, fixes: &mut RingFixes) -> Result<Option<LineString<
     Ok(Some(LineString::new(coords)))
 }
 
-/// The extent of the positions of a ring, as given.
-#[derive(Default)]
-struct Extent {
-    first: (f64, f64),
-    min: Option<(f64, f64)>,
-    max: (f64, f64),
-}
-
-impl Extent {
-    fn add(&mut self, x: f64, y: f64) {
-        match &mut self.min {
-            None => {
-                self.first = (x, y);
-                self.min = Some((x, y));
-                self.max = (x, y);
-            }
-            Some(min) => {
-                *min = (min.0.min(x), min.1.min(y));
-                self.max = (self.max.0.max(x), self.max.1.max(y));
-            }
-        }
-    }
-
-    /// The larger side.
-    fn size(&self) -> f64 {
-        self.min.map_or(0.0, |min| (self.max.0 - min.0).max(self.max.1 - min.1))
-    }
-
-    /// Every position within longitude −180..180 and latitude −90..90.
-    fn looks_like_degrees(&self) -> bool {
-        self.min.is_some_and(|min| min.0 >= -180.0 && min.1 >= -90.0 && self.max.0 <= 180.0 && self.max.1 <= 90.0)
-    }
+/// The bounding rectangle of some positions (`None` for none).
+fn rect_of(points: &[Coord<f64>]) -> Option<geo::Rect<f64>> {
+    let first = *points.first()?;
+    let (min, max) = points.iter().fold((first, first), |(lo, hi), c| {
+        (Coord { x: lo.x.min(c.x), y: lo.y.min(c.y) }, Coord { x: hi.x.max(c.x), y: hi.y.max(c.y) })
+    });
+    Some(geo::Rect::new(min, max))
 }
 
 /// Refuses positions that are not longitude/latitude in degrees, with a hint at the cause.
