@@ -17,7 +17,7 @@ use frontline::analysis::Engine;
 use frontline::read::snapshot_files;
 use frontline::region::{read_area_of_interest, read_regions};
 use frontline::timeline::{Every, Resampling};
-use frontline::{Analysis, Status};
+use frontline::{Analysis, SnapshotAreas, Status};
 
 /// The snapshots of 2024: 62 weekly and monthly states, enough to exercise reuse from one
 /// snapshot to the next, few enough for the plain engine in CI.
@@ -32,6 +32,22 @@ fn snapshots_2024(data: &std::path::Path) -> Vec<std::path::PathBuf> {
         .collect()
 }
 
+/// Asserts that every area of `indexed` is within `bound` of the region's area of the same
+/// figure of `plain` (row for row), and returns the largest difference, so relative.
+fn areas_agree(indexed: &[SnapshotAreas], plain: &[SnapshotAreas], bound: f64) -> f64 {
+    let mut worst: f64 = 0.0;
+    for (x, y) in indexed.iter().flat_map(|s| &s.rows).zip(plain.iter().flat_map(|s| &s.rows)) {
+        assert_eq!((&x.snapshot, &x.region), (&y.snapshot, &y.region));
+        let region = y.region_km2.unwrap();
+        for status in Status::ALL {
+            let d = (x.status_km2(status) - y.status_km2(status)).abs() / region;
+            worst = worst.max(d);
+            assert!(d < bound, "{} {} {status}: indexed {} plain {}", x.snapshot, x.region, x.status_km2(status), y.status_km2(status));
+        }
+    }
+    worst
+}
+
 #[test]
 fn indexed_and_plain_engines_agree_on_areas_and_changes() {
     let Some(data) = data_dir() else { return };
@@ -43,18 +59,8 @@ fn indexed_and_plain_engines_agree_on_areas_and_changes() {
     let indexed = base.clone().with_engine(Engine::Indexed);
     let plain = base.with_engine(Engine::Plain);
 
-    let a = indexed.areas(&files).unwrap();
     let b = plain.areas(&files).unwrap();
-    let mut worst: f64 = 0.0;
-    for (x, y) in a.iter().flat_map(|s| &s.rows).zip(b.iter().flat_map(|s| &s.rows)) {
-        assert_eq!((&x.snapshot, &x.region), (&y.snapshot, &y.region));
-        let region = y.region_km2.unwrap();
-        for status in Status::ALL {
-            let d = (x.status_km2(status) - y.status_km2(status)).abs() / region;
-            worst = worst.max(d);
-            assert!(d < 3e-8, "{} {} {status}: indexed {} plain {}", x.snapshot, x.region, x.status_km2(status), y.status_km2(status));
-        }
-    }
+    let worst = areas_agree(&indexed.areas(&files).unwrap(), &b, 3e-8);
     eprintln!("areas: indexed vs plain, worst {worst:.2e} of the region's area");
 
     let every = Resampling::new(Every::Snapshot);
@@ -106,16 +112,7 @@ fn the_engines_agree_with_every_edge_a_geodesic() {
         .with_regions(read_regions_with(&[data.join("boundaries/ukraine-oblasts")], "name:en", edges).unwrap());
     let a = base.clone().with_engine(Engine::Indexed).areas(&files).unwrap();
     let b = base.with_engine(Engine::Plain).areas(&files).unwrap();
-    let mut worst: f64 = 0.0;
-    for (x, y) in a.iter().flat_map(|s| &s.rows).zip(b.iter().flat_map(|s| &s.rows)) {
-        assert_eq!((&x.snapshot, &x.region), (&y.snapshot, &y.region));
-        let region = y.region_km2.unwrap();
-        for status in Status::ALL {
-            let d = (x.status_km2(status) - y.status_km2(status)).abs() / region;
-            worst = worst.max(d);
-            assert!(d < 3e-8, "{} {} {status}: indexed {} plain {}", x.snapshot, x.region, x.status_km2(status), y.status_km2(status));
-        }
-    }
+    let worst = areas_agree(&a, &b, 3e-8);
     eprintln!("areas, every edge a geodesic: indexed vs plain, worst {worst:.2e} of the region's area");
 }
 
