@@ -49,6 +49,7 @@
 use crate::analysis::in_time_order;
 use crate::error::Result;
 use crate::measure::clip_layer;
+use crate::overlay::{difference, differences, intersection, outside_and_inside};
 use crate::read::{file_name, read_snapshot};
 use crate::time::{rfc3339, time_from_file_name};
 use crate::timeline::{Period, Resampling, Timeline};
@@ -120,8 +121,6 @@ pub struct Change {
 fn empty() -> MultiPolygon<f64> {
     MultiPolygon::new(Vec::new())
 }
-
-use crate::overlay::{difference, differences, intersection, outside_and_inside};
 
 impl Change {
     /// No change at all (a state compared with itself).
