@@ -139,11 +139,11 @@ pub struct RegionIndex {
 impl RegionIndex {
     /// Cuts the area of interest (if any) and the regions into the cells of `grid`.
     pub fn new(grid: Grid, clip: Option<&Region>, regions: &[Region]) -> RegionIndex {
-        let clip = clip.map(|c| cover_cells(&grid, &c.geometry));
-        let per_region: Vec<Cells> = {
-            use rayon::prelude::*;
-            regions.par_iter().map(|r| cover_cells(&grid, &r.geometry)).collect()
-        };
+        use rayon::prelude::*;
+        let (clip, per_region): (Option<Cells>, Vec<Cells>) = rayon::join(
+            || clip.map(|c| cover_cells(&grid, &c.geometry)),
+            || regions.par_iter().map(|r| cover_cells(&grid, &r.geometry)).collect(),
+        );
         let pieces = RTree::bulk_load(
             per_region
                 .into_iter()

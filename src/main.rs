@@ -143,13 +143,18 @@ impl PlaceArgs {
     fn analysis(&self, read: &ReadArgs, edges: EdgeSplit) -> Result<Analysis, Error> {
         let mut analysis = Analysis::new();
         analysis.read = read.read_options()?;
-        if let Some(clip) = &self.clip {
-            analysis = analysis.with_clip(read_area_of_interest_with(clip, edges)?);
+        // The outline and the regions are read and repaired side by side.
+        let (clip, regions) = rayon::join(
+            || self.clip.as_ref().map(|clip| read_area_of_interest_with(clip, edges)).transpose(),
+            || match self.regions.is_empty() {
+                true => Ok(Vec::new()),
+                false => read_regions_with(&self.regions, &self.name_field, edges),
+            },
+        );
+        if let Some(clip) = clip? {
+            analysis = analysis.with_clip(clip);
         }
-        if !self.regions.is_empty() {
-            analysis = analysis.with_regions(read_regions_with(&self.regions, &self.name_field, edges)?);
-        }
-        Ok(analysis)
+        Ok(analysis.with_regions(regions?))
     }
 }
 

@@ -69,9 +69,15 @@ pub fn read_regions(inputs: &[PathBuf], name_field: &str) -> Result<Vec<Region>>
 
 /// [`read_regions`] with a choice of edge treatment (see [`Region::new_with`]).
 pub fn read_regions_with(inputs: &[PathBuf], name_field: &str, edges: EdgeSplit) -> Result<Vec<Region>> {
+    use rayon::prelude::*;
+    // Repairing a detailed boundary is the costly part: files, and features within a
+    // file, are built on all cores (in their order).
+    let files = snapshot_files(inputs)?;
+    let per_file: Vec<Result<Vec<Region>>> = files.par_iter().map(|path| read_region_file(path, name_field, edges)).collect();
+    // (the first bad file in order is the one reported, whichever thread met it first)
     let mut regions: Vec<Region> = Vec::new();
-    for path in snapshot_files(inputs)? {
-        regions.extend(read_region_file(&path, name_field, edges)?);
+    for file in per_file {
+        regions.extend(file?);
     }
     let mut names = std::collections::HashSet::new();
     for region in &regions {
@@ -92,7 +98,14 @@ pub fn read_area_of_interest(path: &Path) -> Result<Region> {
 
 /// [`read_area_of_interest`] with a choice of edge treatment (see [`Region::new_with`]).
 pub fn read_area_of_interest_with(path: &Path, edges: EdgeSplit) -> Result<Region> {
-    let parts = read_region_file(path, "\u{0}", edges)?;
+    let mut parts = read_region_file(path, "\u{0}", edges)?;
+    if parts.len() == 1 {
+        // One feature (a country's outline, usually): already repaired and dissolved.
+        if let Some(mut only) = parts.pop() {
+            only.name = stem(path);
+            return Ok(only);
+        }
+    }
     let polygons: Vec<Polygon<f64>> = parts.into_iter().flat_map(|r| r.geometry.0).collect();
     Ok(Region::new_with(stem(path), polygons, edges))
 }
@@ -117,7 +130,7 @@ fn read_region_file(path: &Path, name_field: &str, edges: EdgeSplit) -> Result<V
         features.push((Some(&bare), None));
     }
     let several = features.len() > 1;
-    let mut regions = Vec::new();
+    let mut named = Vec::new();
     for (index, (geometry, properties)) in features.into_iter().enumerate() {
         let Some(geometry) = geometry else { continue };
         let mut polygons = Vec::new();
@@ -129,8 +142,12 @@ fn read_region_file(path: &Path, name_field: &str, edges: EdgeSplit) -> Result<V
         let name = properties
             .and_then(|p| p.text(name_field))
             .unwrap_or_else(|| if several { format!("{}#{index}", stem(path)) } else { stem(path) });
-        regions.push(Region::new_with(name, polygons, edges));
+        named.push((name, polygons));
     }
+    let regions: Vec<Region> = {
+        use rayon::prelude::*;
+        named.into_par_iter().map(|(name, polygons)| Region::new_with(name, polygons, edges)).collect()
+    };
     if regions.is_empty() {
         return Err(Error::format(path, "no polygon in this file to use as a region"));
     }
