@@ -6,8 +6,8 @@
 
 use geo::coordinate_position::{CoordPos, CoordinatePosition};
 use geo::{Coord, Line, LineString, Polygon};
-use std::cell::RefCell;
 use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError};
 use geo::line_intersection::{line_intersection, LineIntersection};
 
 /// Whether a polygon needs repair (is not valid in the OGC sense): rings that cross
@@ -24,23 +24,22 @@ use geo::line_intersection::{line_intersection, LineIntersection};
 /// ```
 pub fn needs_repair(polygon: &Polygon<f64>) -> bool {
     // Consecutive snapshots repeat most polygons unchanged, and a polygon is tested when it
-    // is read and again when it is repaired: the verdicts are remembered per thread.
+    // is read and again when it is repaired, often on another thread: the verdicts are
+    // remembered for the whole process (a lock held for a lookup, not for a test).
     const REMEMBERED: usize = 1 << 18;
-    thread_local! {
-        static VERDICTS: RefCell<HashMap<u64, bool>> = RefCell::new(HashMap::new());
-    }
+    static VERDICTS: Mutex<Option<HashMap<u64, bool>>> = Mutex::new(None);
+    let remembered = || VERDICTS.lock().unwrap_or_else(PoisonError::into_inner);
     let fingerprint = crate::fingerprint::polygon_fingerprint(polygon);
-    if let Ok(Some(known)) = VERDICTS.try_with(|v| v.borrow().get(&fingerprint).copied()) {
+    if let Some(known) = remembered().as_ref().and_then(|v| v.get(&fingerprint).copied()) {
         return known;
     }
     let verdict = test_validity(polygon);
-    let _ = VERDICTS.try_with(|v| {
-        let mut v = v.borrow_mut();
-        if v.len() >= REMEMBERED {
-            v.clear();
-        }
-        v.insert(fingerprint, verdict);
-    });
+    let mut verdicts = remembered();
+    let verdicts = verdicts.get_or_insert_with(HashMap::new);
+    if verdicts.len() >= REMEMBERED {
+        verdicts.clear();
+    }
+    verdicts.insert(fingerprint, verdict);
     verdict
 }
 
