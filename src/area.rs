@@ -215,7 +215,12 @@ pub(crate) fn split_long_geodesics(polygon: &Polygon<f64>, max_m: f64) -> Polygo
 /// without such an edge, or a limit that is not positive, leaves the ring as it is.
 fn split_edges(polygon: &Polygon<f64>, limit_deg: f64, between: impl Fn(geo::Coord<f64>, geo::Coord<f64>, &mut Vec<geo::Coord<f64>>)) -> Polygon<f64> {
     let split = |ring: &LineString<f64>| {
-        let long = |a: &geo::Coord<f64>, b: &geo::Coord<f64>| equirectangular_deg(a, b) > limit_deg;
+        let long = |a: &geo::Coord<f64>, b: &geo::Coord<f64>| {
+            // The estimate shortens longitude by the cosine of the latitude, so an edge
+            // within the limit in plain degrees is within it: most are, and skip the cosine.
+            let (dx, dy) = (b.x - a.x, b.y - a.y);
+            dx * dx + dy * dy > limit_deg * limit_deg && equirectangular_deg(a, b) > limit_deg
+        };
         // (not positive, or NaN: every edge would be "long", split without end)
         if limit_deg.is_nan() || limit_deg <= 0.0 || !ring.0.windows(2).any(|w| long(&w[0], &w[1])) {
             return ring.clone();
