@@ -6,7 +6,7 @@
 //! counter-clockwise shells and clockwise holes and, given a clockwise shell, returns the
 //! area of the rest of the Earth; boolean-operation output does not promise that winding.
 
-use geo::{LineString, MultiPolygon, Polygon, Rect};
+use geo::{Coord, LineString, MultiPolygon, Polygon, Rect};
 use geographiclib_rs::Geodesic;
 use crate::fingerprint::mix;
 use std::sync::OnceLock;
@@ -46,6 +46,34 @@ pub trait AreaKm2 {
 /// can come from [`edge_s12`]: the boolean operations of consecutive snapshots return the
 /// same edges again and again, and one inverse geodesic problem costs a microsecond.
 fn ring_area_m2(ring: &LineString<f64>) -> f64 {
+    ring_area_m2_by(ring, |a, b, sum| sum.add(a, b))
+}
+
+/// The running sum of a ring's edges: Karney's `S12` of each, and the crossings of the
+/// prime meridian.
+pub(crate) struct EdgeSum {
+    sum: f64,
+    compensation: f64,
+    crossings: i64,
+}
+
+impl EdgeSum {
+    /// Adds the geodesic from `a` to `b`.
+    pub(crate) fn add(&mut self, a: Coord<f64>, b: Coord<f64>) {
+        // Each `S12` is the size of the whole strip down to the equator (~5e9 m² per km of
+        // edge in Ukraine), and the ring's area is what is left when they cancel: summed
+        // with Neumaier's compensation, the result does not depend on the order of the edges.
+        let term = edge_s12(a, b);
+        let total = self.sum + term;
+        self.compensation += if self.sum.abs() >= term.abs() { (self.sum - total) + term } else { (term - total) + self.sum };
+        self.sum = total;
+        self.crossings += transit(a.x, b.x);
+    }
+}
+
+/// A ring's area, each edge from `a` to `b` walked by `edge(a, b, sum)`, which adds it to
+/// `sum` as one geodesic or as several (see [`crate::grid::Grid::piece_area_km2`]).
+pub(crate) fn ring_area_m2_by(ring: &LineString<f64>, edge: impl Fn(Coord<f64>, Coord<f64>, &mut EdgeSum)) -> f64 {
     let coords = &ring.0;
     let open = match (coords.first(), coords.last()) {
         (Some(first), Some(last)) if first == last => &coords[..coords.len() - 1],
@@ -54,20 +82,13 @@ fn ring_area_m2(ring: &LineString<f64>) -> f64 {
     if open.len() < 3 {
         return 0.0;
     }
-    // Each `S12` is the size of the whole strip down to the equator (~5e9 m² per km of
-    // edge in Ukraine), and the ring's area is what is left when they cancel: summed with
-    // Neumaier's compensation, the result does not depend on the order of the edges.
-    let (mut sum, mut compensation) = (0.0f64, 0.0f64);
-    let mut crossings = 0i64;
+    let mut sum = EdgeSum { sum: 0.0, compensation: 0.0, crossings: 0 };
     let mut previous = open[open.len() - 1];
     for &c in open {
-        let term = edge_s12(previous, c);
-        let total = sum + term;
-        compensation += if sum.abs() >= term.abs() { (sum - total) + term } else { (term - total) + sum };
-        sum = total;
-        crossings += transit(previous.x, c.x);
+        edge(previous, c, &mut sum);
         previous = c;
     }
+    let EdgeSum { sum, compensation, crossings } = sum;
     let sum = sum + compensation;
     // GeographicLib's reduction of the sum (`PolygonArea::compute`, signed), whose sign
     // is the ring's winding: the area of a ring smaller than half the Earth is its size.
@@ -84,8 +105,13 @@ fn ring_area_m2(ring: &LineString<f64>) -> f64 {
     area.abs()
 }
 
-/// Whether the edge from longitude `lon1` to `lon2` crosses the prime meridian eastwards
-/// (1), westwards (-1) or not at all (0), as GeographicLib's `PolygonArea::transit` says.
+/// A polygon's area in km² (its shell less its holes), each edge walked by `edge`.
+pub(crate) fn polygon_area_km2_by(polygon: &Polygon<f64>, edge: impl Fn(Coord<f64>, Coord<f64>, &mut EdgeSum) + Copy) -> f64 {
+    let shell = ring_area_m2_by(polygon.exterior(), edge);
+    let holes: f64 = polygon.interiors().iter().map(|ring| ring_area_m2_by(ring, edge)).sum();
+    (shell - holes).max(0.0) / M2_PER_KM2
+}
+
 fn transit(lon1: f64, lon2: f64) -> i64 {
     let normalize = |x: f64| {
         let z = if x == 0.0 { x } else { x % 360.0 };
@@ -158,9 +184,7 @@ impl AreaKm2 for LineString<f64> {
 
 impl AreaKm2 for Polygon<f64> {
     fn area_km2(&self) -> f64 {
-        let shell = ring_area_m2(self.exterior());
-        let holes: f64 = self.interiors().iter().map(ring_area_m2).sum();
-        (shell - holes).max(0.0) / M2_PER_KM2
+        polygon_area_km2_by(self, |a, b, sum| sum.add(a, b))
     }
 }
 

@@ -193,10 +193,15 @@ impl Change {
 
     /// The geodesic areas of every piece, in km².
     pub fn areas(&self) -> ChangeAreas {
+        self.areas_by(|shape| shape.area_km2())
+    }
+
+    /// The areas of every piece, each kind measured by `area`.
+    pub(crate) fn areas_by(&self, area: impl Fn(&MultiPolygon<f64>) -> f64) -> ChangeAreas {
         ChangeAreas {
-            gained: self.gained.map(|_, g| g.area_km2()),
-            lost: self.lost.map(|_, l| l.area_km2()),
-            transitions: self.transitions.map(|t| t.area_km2()),
+            gained: self.gained.map(|_, g| area(g)),
+            lost: self.lost.map(|_, l| area(l)),
+            transitions: self.transitions.map(|t| area(t)),
         }
     }
 }

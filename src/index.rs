@@ -13,7 +13,6 @@
 //! snapshot's cells: a cell whose pieces hash the same is not computed again, and a polygon
 //! seen in the previous snapshot is not repaired and cut again.
 
-use crate::area::AreaKm2;
 use crate::fingerprint::{layer_fingerprint, mix, polygon_fingerprint, shape_hash};
 use crate::grid::{CellId, Grid};
 use crate::layer::{EdgeSplit, Repair};
@@ -198,7 +197,9 @@ impl RegionIndex {
 #[derive(Debug)]
 pub struct CellLayers {
     hash: u64,
-    /// The cell's part of each status layer, clipped and disjoint.
+    /// The cell's part of each status layer, clipped and disjoint. Edges along the cell's
+    /// parallels carry no lattice points: measure with [`Grid::piece_area_km2`] (or put
+    /// them on with [`Grid::with_lattice`]).
     pub layers: PerStatus<MultiPolygon<f64>>,
     /// Their areas.
     pub areas: PerStatus<f64>,
@@ -472,10 +473,10 @@ impl CellMap {
             };
             let layer = &layers.layers[status];
             areas[status] += match cover {
-                Cover::Full => layer.area_km2(),
-                Cover::Partial(piece) => {
-                    crate::overlay::in_frame(grid.rect(cell), || crate::overlay::intersection(layer, piece).area_km2())
-                }
+                Cover::Full => grid.piece_area_km2(cell, layer),
+                Cover::Partial(piece) => crate::overlay::in_frame(grid.rect(cell), || {
+                    grid.piece_area_km2(cell, &crate::overlay::intersection(layer, piece))
+                }),
             };
         }
         areas
@@ -509,15 +510,24 @@ pub fn change_between(index: &RegionIndex, before: &CellMap, after: &CellMap) ->
         .par_iter()
         .map(|id| crate::overlay::in_frame(index.grid.rect(*id), || {
             let change = Change::between(&layers_of(before, id), &layers_of(after, id));
-            let areas = change.areas();
+            let measure = |shape: &MultiPolygon<f64>| index.grid.piece_area_km2(*id, shape);
+            let areas = change.areas_by(measure);
             let regions = index
                 .pieces_in(*id)
                 .into_iter()
                 .map(|p| match &p.cover {
                     Cover::Full => (p.region, areas.clone()),
-                    Cover::Partial(piece) => (p.region, change.within_area(piece).areas()),
+                    Cover::Partial(piece) => (p.region, change.within_area(piece).areas_by(measure)),
                 })
                 .collect();
+            // The pieces leave the engine: with their lattice points, any geodesic tool
+            // measures them as the figures do.
+            let lattice = |shape: &MultiPolygon<f64>| index.grid.with_lattice(*id, shape.clone());
+            let change = Change {
+                gained: change.gained.map(|_, g| lattice(g)),
+                lost: change.lost.map(|_, l| lattice(l)),
+                transitions: change.transitions.map(lattice),
+            };
             (change, areas, regions)
         }))
         .collect();
@@ -591,7 +601,7 @@ fn compute_cell(
     let Measure::Yes { previous } = measure else {
         return CellLayers { hash, layers, areas: PerStatus::default(), regions: Vec::new(), seen: Vec::new() };
     };
-    let areas = layers.map(|_, l| l.area_km2());
+    let areas = layers.map(|_, l| index.grid.piece_area_km2(cell, l));
     let (regions, seen) = index
         .pieces_in(cell)
         .into_iter()
@@ -617,7 +627,7 @@ fn compute_cell(
                     let before = previous.and_then(|p| Some((p.regions.get(k)?, p.seen.get(k)?)));
                     match before {
                         Some(((r, areas), Some(seen))) if r == region && *seen == key => (areas.clone(), Some(key)),
-                        _ => (near.map(|_, l| crate::overlay::intersection(l, piece).area_km2()), Some(key)),
+                        _ => (near.map(|_, l| index.grid.piece_area_km2(cell, &crate::overlay::intersection(l, piece))), Some(key)),
                     }
                 }
             };

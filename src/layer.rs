@@ -251,7 +251,9 @@ mod tests {
         let cell = square(37.0, 48.0, 1.0);
         let pieces = |edges: EdgeSplit| -> f64 {
             let repaired = cell.repair_with(edges);
-            repaired.0.iter().flat_map(|p| crate::grid::Grid::default().cut(p)).map(|(_, p)| p.area_km2()).sum()
+            let grid = crate::grid::Grid::default();
+            // measured as the engine measures pieces (see `Grid::piece_area_km2`)
+            repaired.0.iter().flat_map(|p| grid.cut(p)).map(|(cell, p)| grid.piece_area_km2(cell, &MultiPolygon::new(vec![p]))).sum()
         };
         let whole = cell.repair_with(EdgeSplit::Geodesic(MAX_EDGE_M)).area_km2();
         assert!((whole - 8217.590).abs() < 0.001, "{whole}");
