@@ -265,43 +265,33 @@ impl Grid {
     /// A piece of one cell with the lattice points of [`Grid::piece_area_km2`] put on its
     /// edges along the cell's parallels: the same area measured by any geodesic tool (for
     /// pieces that leave the engine, such as the change polygons written out).
-    pub fn with_lattice(&self, cell: CellId, piece: MultiPolygon<f64>) -> MultiPolygon<f64> {
+    pub fn with_lattice(&self, cell: CellId, mut piece: MultiPolygon<f64>) -> MultiPolygon<f64> {
         let rect = self.rect(cell);
-        let ring = |ring: &mut LineString<f64>| {
-            let mut open = std::mem::take(&mut ring.0);
-            if open.len() > 1 && open.first() == open.last() {
-                open.pop();
-            }
-            for line in [rect.min().y, rect.max().y] {
-                open = with_lattice_along(open, line);
-            }
-            if let Some(first) = open.first().copied() {
-                open.push(first);
-            }
-            ring.0 = open;
+        let (south, north) = (rect.min().y, rect.max().y);
+        let along = |a: &Coord<f64>, b: &Coord<f64>| {
+            [south, north].into_iter().find(|line| (a.y - line).abs() <= ON_LINE && (b.y - line).abs() <= ON_LINE)
         };
-        let mut piece = piece;
+        let ring = |ring: &mut LineString<f64>| {
+            // (most rings have no edge along either parallel, and are left as they are)
+            if !ring.0.windows(2).any(|w| along(&w[0], &w[1]).is_some()) {
+                return;
+            }
+            let mut out = Vec::with_capacity(ring.0.len() + 32);
+            for w in ring.0.windows(2) {
+                out.push(w[0]);
+                if let Some(line) = along(&w[0], &w[1]) {
+                    out.extend(lattice_between(w[0].x, w[1].x).map(|x| Coord { x, y: line }));
+                }
+            }
+            out.extend(ring.0.last().copied());
+            ring.0 = out;
+        };
         for polygon in &mut piece.0 {
             polygon.exterior_mut(ring);
             polygon.interiors_mut(|holes| holes.iter_mut().for_each(ring));
         }
         piece
     }
-}
-
-/// Puts the lattice points on the edges of an open ring that lie along a parallel.
-fn with_lattice_along(ring: Vec<Coord<f64>>, line: f64) -> Vec<Coord<f64>> {
-    let on_line = |c: &Coord<f64>| (c.y - line).abs() <= ON_LINE;
-    let n = ring.len();
-    let mut out = Vec::with_capacity(n + 8);
-    for i in 0..n {
-        let (a, b) = (ring[i], ring[(i + 1) % n]);
-        out.push(a);
-        if on_line(&a) && on_line(&b) {
-            out.extend(lattice_between(a.x, b.x).map(|x| Coord { x, y: line }));
-        }
-    }
-    out
 }
 
 /// Removes the zero-width spikes that clipping leaves along a parallel (an open ring in,
