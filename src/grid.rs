@@ -265,6 +265,20 @@ impl Grid {
     /// A piece of one cell with the lattice points of [`Grid::piece_area_km2`] put on its
     /// edges along the cell's parallels: the same area measured by any geodesic tool (for
     /// pieces that leave the engine, such as the change polygons written out).
+    ///
+    /// ```
+    /// use frontline::{grid::Grid, AreaKm2};
+    /// use geo::{polygon, MultiPolygon};
+    /// let grid = Grid::default();
+    /// let cell = grid.cell_of(37.1, 48.1);
+    /// let piece = MultiPolygon::new(vec![polygon![
+    ///     (x: 37.0, y: 48.0), (x: 37.2, y: 48.0), (x: 37.2, y: 48.1), (x: 37.0, y: 48.1),
+    /// ]]);
+    /// let marked = grid.with_lattice(cell, piece.clone());
+    /// // 12 lattice points between 37.0 and 37.2°E on the edge along 48°N, none elsewhere.
+    /// assert_eq!(marked.0[0].exterior().0.len(), piece.0[0].exterior().0.len() + 12);
+    /// assert!((marked.area_km2() - grid.piece_area_km2(cell, &piece)).abs() < 1e-12);
+    /// ```
     pub fn with_lattice(&self, cell: CellId, mut piece: MultiPolygon<f64>) -> MultiPolygon<f64> {
         let rect = self.rect(cell);
         let (south, north) = (rect.min().y, rect.max().y);
