@@ -112,6 +112,8 @@ pub(crate) fn polygon_area_km2_by(polygon: &Polygon<f64>, edge: impl Fn(Coord<f6
     (shell - holes).max(0.0) / M2_PER_KM2
 }
 
+/// Whether the edge from longitude `lon1` to `lon2` crosses the prime meridian eastwards
+/// (1), westwards (-1) or not at all (0), as GeographicLib's `PolygonArea::transit` says.
 fn transit(lon1: f64, lon2: f64) -> i64 {
     let normalize = |x: f64| {
         let z = if x == 0.0 { x } else { x % 360.0 };
