@@ -210,6 +210,12 @@ fn lattice_between(from: f64, to: f64) -> impl Iterator<Item = f64> {
         .filter(move |v| (v - from) * step > ON_LINE)
 }
 
+/// The latitude of the cell's southern or northern parallel when the edge from `a` to `b`
+/// lies along it.
+fn parallel_along(cell: Rect<f64>, a: &Coord<f64>, b: &Coord<f64>) -> Option<f64> {
+    [cell.min().y, cell.max().y].into_iter().find(|line| (a.y - line).abs() <= ON_LINE && (b.y - line).abs() <= ON_LINE)
+}
+
 impl Grid {
     /// The geodesic area (km²) of a piece of one cell (a cut piece, or anything made from
     /// them in the cell), with every edge along the cell's northern or southern parallel
@@ -243,11 +249,7 @@ impl Grid {
     /// ```
     pub fn piece_area_km2(&self, cell: CellId, piece: &MultiPolygon<f64>) -> f64 {
         let rect = self.rect(cell);
-        let (south, north) = (rect.min().y, rect.max().y);
-        let along = |a: Coord<f64>, b: Coord<f64>| {
-            [south, north].into_iter().find(|line| (a.y - line).abs() <= ON_LINE && (b.y - line).abs() <= ON_LINE)
-        };
-        let edge = |a: Coord<f64>, b: Coord<f64>, sum: &mut EdgeSum| match along(a, b) {
+        let edge = |a: Coord<f64>, b: Coord<f64>, sum: &mut EdgeSum| match parallel_along(rect, &a, &b) {
             None => sum.add(a, b),
             Some(line) => {
                 let mut from = a;
@@ -281,10 +283,7 @@ impl Grid {
     /// ```
     pub fn with_lattice(&self, cell: CellId, mut piece: MultiPolygon<f64>) -> MultiPolygon<f64> {
         let rect = self.rect(cell);
-        let (south, north) = (rect.min().y, rect.max().y);
-        let along = |a: &Coord<f64>, b: &Coord<f64>| {
-            [south, north].into_iter().find(|line| (a.y - line).abs() <= ON_LINE && (b.y - line).abs() <= ON_LINE)
-        };
+        let along = |a: &Coord<f64>, b: &Coord<f64>| parallel_along(rect, a, b);
         let ring = |ring: &mut LineString<f64>| {
             // (most rings have no edge along either parallel, and are left as they are)
             if !ring.0.windows(2).any(|w| along(&w[0], &w[1]).is_some()) {
