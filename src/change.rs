@@ -173,22 +173,30 @@ impl Change {
 
     /// Adds the pieces of another change (of a disjoint area) to this one.
     pub fn extend(&mut self, mut other: Change) {
-        for status in Status::ALL {
-            self.gained[status].0.append(&mut other.gained[status].0);
-            self.lost[status].0.append(&mut other.lost[status].0);
+        for (mine, theirs) in self.shapes_mut().into_iter().zip(other.shapes_mut()) {
+            mine.0.append(&mut theirs.0);
         }
+    }
+
+    /// Every shape of the change: gained and lost per status, then the transitions.
+    pub(crate) fn shapes_mut(&mut self) -> [&mut MultiPolygon<f64>; 12] {
+        let PerStatus { occupied: go, contested: gc, liberated: gl } = &mut self.gained;
+        let PerStatus { occupied: lo, contested: lc, liberated: ll } = &mut self.lost;
         let t = &mut self.transitions;
-        let o = other.transitions;
-        for (mine, theirs) in [
-            (&mut t.held_to_contested, o.held_to_contested),
-            (&mut t.held_to_occupied, o.held_to_occupied),
-            (&mut t.contested_to_occupied, o.contested_to_occupied),
-            (&mut t.contested_to_held, o.contested_to_held),
-            (&mut t.occupied_to_contested, o.occupied_to_contested),
-            (&mut t.occupied_to_held, o.occupied_to_held),
-        ] {
-            mine.0.extend(theirs.0);
-        }
+        [
+            go,
+            gc,
+            gl,
+            lo,
+            lc,
+            ll,
+            &mut t.held_to_contested,
+            &mut t.held_to_occupied,
+            &mut t.contested_to_occupied,
+            &mut t.contested_to_held,
+            &mut t.occupied_to_contested,
+            &mut t.occupied_to_held,
+        ]
     }
 
     /// The geodesic areas of every piece, in km².

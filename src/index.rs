@@ -522,25 +522,10 @@ pub fn change_between(index: &RegionIndex, before: &CellMap, after: &CellMap) ->
                 .collect();
             // The pieces leave the engine: with their lattice points, any geodesic tool
             // measures them as the figures do.
-            let lattice = |shape: MultiPolygon<f64>| index.grid.with_lattice(*id, shape);
-            let Change { gained, lost, transitions: t } = change;
-            let each = |layers: PerStatus<MultiPolygon<f64>>| PerStatus {
-                occupied: lattice(layers.occupied),
-                contested: lattice(layers.contested),
-                liberated: lattice(layers.liberated),
-            };
-            let change = Change {
-                gained: each(gained),
-                lost: each(lost),
-                transitions: crate::change::Transitions {
-                    held_to_contested: lattice(t.held_to_contested),
-                    held_to_occupied: lattice(t.held_to_occupied),
-                    contested_to_occupied: lattice(t.contested_to_occupied),
-                    contested_to_held: lattice(t.contested_to_held),
-                    occupied_to_contested: lattice(t.occupied_to_contested),
-                    occupied_to_held: lattice(t.occupied_to_held),
-                },
-            };
+            let mut change = change;
+            for shape in change.shapes_mut() {
+                *shape = index.grid.with_lattice(*id, std::mem::replace(shape, MultiPolygon::new(Vec::new())));
+            }
             (change, areas, regions)
         }))
         .collect();
