@@ -8,7 +8,7 @@ use crate::measure::{measure_plain, AreaRow, SnapshotAreas};
 use crate::read::{parse_snapshot, read_snapshot, ReadOptions, ScanReport, Snapshot};
 use crate::region::Region;
 use crate::time::rfc3339;
-use crate::{AreaKm2, Classifier, PerStatus};
+use crate::{Classifier, PerStatus};
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -115,7 +115,7 @@ impl Analysis {
     pub fn measure(&self, snapshot: &Snapshot, layers: &Layers) -> SnapshotAreas {
         let time = rfc3339(snapshot.time);
         let name = snapshot.name();
-        let total = layers.layers.map(|_, layer| layer.area_km2());
+        let total = layers.areas_km2();
         let mut rows = vec![AreaRow::new(&time, &name, "total", self.clip.as_ref().map(|c| c.area_km2), &total)];
         let per_region: Vec<PerStatus<f64>> = measure_plain(layers, &self.regions);
         for (region, areas) in self.regions.iter().zip(&per_region) {

@@ -1,10 +1,18 @@
-//! Geodesic area on the WGS84 ellipsoid, ring by ring.
+//! Area on the WGS84 ellipsoid, ring by ring, whichever way the rings are wound.
 //!
-//! Karney's method (as in GeographicLib and `geo`'s `GeodesicArea`) measures each ring on
-//! its own, and the orientation of every ring is ignored: a polygon is its shell minus its
-//! holes, whichever way either is wound. `geo`'s `geodesic_area_unsigned` assumes
-//! counter-clockwise shells and clockwise holes and, given a clockwise shell, returns the
-//! area of the rest of the Earth; boolean-operation output does not promise that winding.
+//! Two edge models. An edge as a geodesic: Karney's method (as in GeographicLib and `geo`'s
+//! `GeodesicArea`, [`AreaKm2`]). An edge as the straight line in longitude/latitude that
+//! the map draws ([`crate::layer::EdgeSplit::Straight`], the engines' default): the area
+//! between such a line and the equator is the longitude it spans times the mean, over the
+//! latitudes it spans, of the band area between the equator and a parallel (closed form on
+//! the ellipsoid, per radian of longitude), so a ring's area is a sum over its edges, exact
+//! to rounding, and a cut that puts a point on an edge's line does not change it.
+//!
+//! Each ring is measured on its own, and the orientation of every ring is ignored: a
+//! polygon is its shell minus its holes, whichever way either is wound. `geo`'s
+//! `geodesic_area_unsigned` assumes counter-clockwise shells and clockwise holes and, given
+//! a clockwise shell, returns the area of the rest of the Earth; boolean-operation output
+//! does not promise that winding.
 
 use geo::{Coord, LineString, MultiPolygon, Polygon, Rect};
 use geographiclib_rs::Geodesic;
@@ -208,6 +216,101 @@ impl<T: AreaKm2> AreaKm2 for [T] {
     }
 }
 
+/// WGS84's semi-minor axis squared (m²), eccentricity squared, and the coefficients of
+/// `atanh(e·u)/e` as a series in `u²` (`e^(2k)/(2k+1)`, to 1e-17 of the sum).
+const B2: f64 = 6_356_752.314_245_179 * 6_356_752.314_245_179;
+const E2: f64 = 0.006_694_379_990_141_317;
+const ATANH_SERIES: [f64; 8] = {
+    let mut c = [0.0; 8];
+    let mut k = 0;
+    let mut power = 1.0;
+    while k < 8 {
+        c[k] = power / (2 * k + 1) as f64;
+        power *= E2;
+        k += 1;
+    }
+    c
+};
+
+/// The area between the equator and the parallel of latitude φ, per radian of longitude
+/// (m²), from `u = sin φ` and `c = cos φ`, with its second derivative in φ.
+#[inline]
+fn band_and_curvature(u: f64, c: f64) -> (f64, f64) {
+    let u2 = u * u;
+    let series = ATANH_SERIES.iter().rev().fold(0.0f64, |acc, k| acc.mul_add(u2, *k));
+    let w = 1.0 - E2 * u2;
+    let band = 0.5 * B2 * (u / w + u * series);
+    let curvature = B2 * (4.0 * E2 * u * c * c - u * w) / (w * w * w);
+    (band, curvature)
+}
+
+/// The mean of the band area over latitudes from `pa` to `pb` (radians), less `f0`.
+fn mean_band(pa: f64, pb: f64, f0: f64) -> f64 {
+    let h = pb - pa;
+    let mid = 0.5 * (pa + pb);
+    if h.abs() <= 2e-3 {
+        // Taylor about the middle: the h⁴ term is below 1e-3 m² per radian of longitude.
+        let (u, c) = mid.sin_cos();
+        let (band, curvature) = band_and_curvature(u, c);
+        return band - f0 + curvature * h * h / 24.0;
+    }
+    // Composite three-point Gauss–Legendre on pieces of at most 0.01 rad.
+    let pieces = (h.abs() / 0.01).ceil();
+    let step = h / pieces;
+    let node = 0.5 * step * (0.6f64).sqrt();
+    let mut sum = 0.0;
+    for i in 0..pieces as usize {
+        let m = pa + step * (i as f64 + 0.5);
+        let f = |phi: f64| {
+            let (u, c) = phi.sin_cos();
+            band_and_curvature(u, c).0 - f0
+        };
+        sum += (8.0 * f(m) + 5.0 * f(m - node) + 5.0 * f(m + node)) / 18.0;
+    }
+    sum / pieces
+}
+
+/// The area enclosed by a ring whose edges are straight lines in longitude/latitude, in m²
+/// on the WGS84 ellipsoid, whichever way it is wound.
+///
+/// By Green's theorem in the (longitude, latitude) plane, the area is the sum over the
+/// edges of the longitude each spans times the mean band area over its latitudes. The band
+/// areas are taken relative to the first vertex's, so that the terms are of the size of the
+/// ring, not of the strip down to the equator; an edge along a meridian spans no longitude
+/// and adds nothing.
+pub(crate) fn straight_ring_area_m2(ring: &LineString<f64>) -> f64 {
+    let coords = &ring.0;
+    let open = match (coords.first(), coords.last()) {
+        (Some(first), Some(last)) if first == last => &coords[..coords.len() - 1],
+        _ => &coords[..],
+    };
+    if open.len() < 3 {
+        return 0.0;
+    }
+    let (u0, c0) = open[0].y.to_radians().sin_cos();
+    let f0 = band_and_curvature(u0, c0).0;
+    let (mut sum, mut compensation) = (0.0f64, 0.0f64);
+    let mut previous = open[open.len() - 1];
+    for &c in open {
+        let dlon = c.x - previous.x;
+        if dlon != 0.0 {
+            let term = dlon.to_radians() * mean_band(previous.y.to_radians(), c.y.to_radians(), f0);
+            let total = sum + term;
+            compensation += if sum.abs() >= term.abs() { (sum - total) + term } else { (term - total) + sum };
+            sum = total;
+        }
+        previous = c;
+    }
+    (sum + compensation).abs()
+}
+
+/// [`straight_ring_area_m2`] of a polygon, in km².
+pub(crate) fn straight_polygon_area_km2(polygon: &Polygon<f64>) -> f64 {
+    let shell = straight_ring_area_m2(polygon.exterior());
+    let holes: f64 = polygon.interiors().iter().map(straight_ring_area_m2).sum();
+    (shell - holes).max(0.0) / M2_PER_KM2
+}
+
 /// Splits every edge longer than about `max_m` metres into equal parts along its straight
 /// line in longitude/latitude, as the map draws it (see [`crate::layer::EdgeSplit`]). The
 /// length is the equirectangular estimate at the edge's mean latitude, within a fraction
@@ -312,6 +415,121 @@ mod tests {
         let slice = Polygon::new(LineString::new(ring), vec![]);
         let expected = (cap(49.0) - cap(48.0)) / 360.0 / 1e6;
         assert_relative_eq!(slice.area_km2(), expected, max_relative = 1e-7);
+    }
+
+    /// A ring with every edge split along its straight line into parts of at most `m`
+    /// metres.
+    fn split_to(polygon: &Polygon<f64>, m: f64) -> Polygon<f64> {
+        let limit = m / METRES_PER_DEGREE;
+        split_edges(polygon, limit, |a, b, out| {
+            let pieces = (equirectangular_deg(&a, &b) / limit).ceil();
+            for k in 1..pieces as usize {
+                let t = k as f64 / pieces;
+                out.push(geo::Coord { x: a.x + t * (b.x - a.x), y: a.y + t * (b.y - a.y) });
+            }
+        })
+    }
+
+    /// The lens between a straight edge of length L and its geodesic is at most (2/3)·L·s,
+    /// with s = L²·tan φ / (8R) the bow of an east-west edge: over a ring split into parts,
+    /// the sum bounds how far its geodesic area can be from its straight one.
+    fn lens_bound_m2(polygon: &Polygon<f64>) -> f64 {
+        std::iter::once(polygon.exterior())
+            .chain(polygon.interiors())
+            .flat_map(|ring| ring.0.windows(2))
+            .map(|w| {
+                let phi = ((w[0].y + w[1].y) / 2.0).to_radians();
+                let l = equirectangular_deg(&w[0], &w[1]) * METRES_PER_DEGREE;
+                2.0 / 3.0 * l * (l * l * phi.tan() / (8.0 * 6_371_000.0))
+            })
+            .sum()
+    }
+
+    /// A lon/lat rectangle is a slice of the band between two parallels: its straight area
+    /// is the closed form's, exactly.
+    #[test]
+    fn a_straight_rectangle_is_a_slice_of_its_band() {
+        let e2 = E2;
+        let e = e2.sqrt();
+        let cap = |phi: f64| {
+            let s = phi.to_radians().sin();
+            2.0 * std::f64::consts::PI * B2 * (s / (2.0 * (1.0 - e2 * s * s)) + (e * s).atanh() / (2.0 * e))
+        };
+        for (west, south, east, north) in [(37.0, 48.0, 38.0, 49.0), (22.1, 44.3, 40.2, 52.4), (33.5, 47.25, 33.75, 47.5)] {
+            let rect = polygon![(x: west, y: south), (x: east, y: south), (x: east, y: north), (x: west, y: north)];
+            let expected = (cap(north) - cap(south)) * (east - west) / 360.0 / 1e6;
+            assert_relative_eq!(straight_polygon_area_km2(&rect), expected, max_relative = 1e-12);
+        }
+    }
+
+    /// Slanted edges, short and long (up to 5° of latitude, where the quadrature works in
+    /// pieces): the straight area is what geodesic areas tend to as the edges are split
+    /// along their lines into ever shorter parts, to within the lenses of the parts.
+    #[test]
+    fn straight_area_is_the_limit_of_split_geodesics() {
+        let shapes = [
+            polygon![(x: 37., y: 48.), (x: 38.3, y: 48.2), (x: 37.4, y: 49.7), (x: 37.2, y: 48.5)],
+            polygon![(x: 30., y: 45.), (x: 36., y: 46.), (x: 31., y: 50.)],
+            polygon![(x: 37., y: 48.), (x: 37.003, y: 48.001), (x: 37.001, y: 48.004)],
+        ];
+        for shape in shapes {
+            let straight = straight_polygon_area_km2(&shape) * 1e6;
+            for m in [1000.0, 100.0, 10.0] {
+                let split = split_to(&shape, m);
+                let geodesic = split.area_km2() * 1e6;
+                let bound = lens_bound_m2(&split);
+                assert!((geodesic - straight).abs() <= bound, "{m} m: {geodesic} vs {straight} m², bound {bound}");
+            }
+        }
+    }
+
+    /// Any straight cut through a polygon, its crossing points on the edges' lines, leaves
+    /// pieces whose straight areas add up to the whole's.
+    #[test]
+    fn a_straight_cut_keeps_the_area() {
+        let shape = polygon![(x: 37., y: 48.), (x: 38.3, y: 48.2), (x: 37.4, y: 49.7), (x: 37.2, y: 48.5)];
+        // The line through (37.1, 48.0) and (38.0, 49.9), as a clip half-plane on each side.
+        let side = |c: &geo::Coord<f64>| (38.0 - 37.1) * (c.y - 48.0) - (49.9 - 48.0) * (c.x - 37.1);
+        let half = |keep: f64| {
+            let ring = &shape.exterior().0;
+            let mut out = Vec::new();
+            for w in ring.windows(2) {
+                let (a, b) = (w[0], w[1]);
+                let (sa, sb) = (side(&a) * keep, side(&b) * keep);
+                if sa >= 0.0 {
+                    out.push(a);
+                }
+                if (sa >= 0.0) != (sb >= 0.0) {
+                    let t = sa / (sa - sb);
+                    out.push(geo::Coord { x: a.x + t * (b.x - a.x), y: a.y + t * (b.y - a.y) });
+                }
+            }
+            out.push(out[0]);
+            Polygon::new(LineString::new(out), vec![])
+        };
+        let (left, right) = (half(1.0), half(-1.0));
+        let whole = straight_polygon_area_km2(&shape);
+        assert!(straight_polygon_area_km2(&left) > 0.1 * whole && straight_polygon_area_km2(&right) > 0.1 * whole);
+        assert_relative_eq!(straight_polygon_area_km2(&left) + straight_polygon_area_km2(&right), whole, max_relative = 1e-12);
+        // Measured as geodesics, the same pieces do not add up: the cut moved the edges it
+        // crossed from their geodesics to their lines.
+        let geodesic = left.area_km2() + right.area_km2() - shape.area_km2();
+        assert!(geodesic.abs() > 1e-3, "{geodesic}");
+    }
+
+    #[test]
+    fn straight_area_ignores_winding_and_start() {
+        let shell = polygon![(x: 30., y: 50.), (x: 32., y: 50.2), (x: 31.7, y: 52.), (x: 30.1, y: 51.6)];
+        let hole = polygon![(x: 30.5, y: 50.5), (x: 31., y: 50.6), (x: 31., y: 51.), (x: 30.5, y: 51.1)];
+        let expected = straight_polygon_area_km2(&shell) - straight_polygon_area_km2(&hole);
+        let mut reversed = shell.exterior().clone();
+        reversed.0.reverse();
+        let mut rotated = shell.exterior().0[1..].to_vec();
+        rotated.push(rotated[0]);
+        for outer in [shell.exterior().clone(), reversed, LineString::new(rotated)] {
+            let p = Polygon::new(outer, vec![hole.exterior().clone()]);
+            assert_relative_eq!(straight_polygon_area_km2(&p), expected, max_relative = 1e-12);
+        }
     }
 
     #[test]

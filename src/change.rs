@@ -53,7 +53,8 @@ use crate::overlay::{difference, differences, intersection, outside_and_inside};
 use crate::read::{file_name, read_snapshot};
 use crate::time::{rfc3339, time_from_file_name};
 use crate::timeline::{Period, Resampling, Timeline};
-use crate::{Analysis, AreaKm2, Error, Layers, PerStatus, Region, Status};
+use crate::layer::EdgeSplit;
+use crate::{Analysis, Error, Layers, PerStatus, Region, Status};
 use chrono::{DateTime, Utc};
 use geo::MultiPolygon;
 use rayon::prelude::*;
@@ -116,6 +117,8 @@ pub struct Change {
     pub lost: PerStatus<MultiPolygon<f64>>,
     /// The pieces that changed state (see the module documentation).
     pub transitions: Transitions<MultiPolygon<f64>>,
+    /// What the edges of the pieces are, and so how they are measured (the layers').
+    pub edges: EdgeSplit,
 }
 
 fn empty() -> MultiPolygon<f64> {
@@ -129,6 +132,7 @@ impl Change {
             gained: PerStatus::from_fn(|_| empty()),
             lost: PerStatus::from_fn(|_| empty()),
             transitions: Transitions::default().map(|_: &()| empty()),
+            edges: EdgeSplit::default(),
         }
     }
 
@@ -150,7 +154,7 @@ impl Change {
             occupied_to_contested,
             occupied_to_held: difference(&lost.occupied, later.get(Status::Contested)),
         };
-        Change { gained, lost, transitions }
+        Change { gained, lost, transitions, edges: earlier.edges }
     }
 
     /// The part of the change inside a region.
@@ -159,6 +163,7 @@ impl Change {
             gained: self.gained.map(|_, g| clip_layer(g, region)),
             lost: self.lost.map(|_, l| clip_layer(l, region)),
             transitions: self.transitions.map(|t| clip_layer(t, region)),
+            edges: self.edges,
         }
     }
 
@@ -168,6 +173,7 @@ impl Change {
             gained: self.gained.map(|_, g| intersection(g, area)),
             lost: self.lost.map(|_, l| intersection(l, area)),
             transitions: self.transitions.map(|t| intersection(t, area)),
+            edges: self.edges,
         }
     }
 
@@ -199,9 +205,9 @@ impl Change {
         ]
     }
 
-    /// The geodesic areas of every piece, in km².
+    /// The areas of every piece, in km² ([`EdgeSplit::area_km2`]).
     pub fn areas(&self) -> ChangeAreas {
-        self.areas_by(|shape| shape.area_km2())
+        self.areas_by(|shape| self.edges.area_km2(shape))
     }
 
     /// The areas of every piece, each kind measured by `area`.
@@ -357,9 +363,9 @@ impl PeriodChange {
                         "to_time": self.to.0,
                         "status": status.as_str(),
                         "kind": kind,
-                        "area_km2": shape.area_km2(),
+                        "area_km2": self.change.edges.area_km2(shape),
                     },
-                    "geometry": multipolygon_json(shape),
+                    "geometry": multipolygon_json(&self.change.edges.for_geodesic_tools(shape.clone())),
                 }));
             }
         }
@@ -610,6 +616,7 @@ impl Analysis {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::AreaKm2;
     use approx::assert_relative_eq;
     use geo::{polygon, LineString, Polygon};
 

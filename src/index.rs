@@ -163,7 +163,8 @@ impl RegionIndex {
         RegionIndex { grid, clip, pieces, tree, regions: regions.len(), edges: EdgeSplit::default() }
     }
 
-    /// Sets how the long edges of snapshot polygons are treated (regions are already built).
+    /// Sets the edge model of snapshot polygons (regions are already built): how long
+    /// edges are split, and how pieces are measured.
     pub fn with_edges(mut self, edges: EdgeSplit) -> RegionIndex {
         self.edges = edges;
         self
@@ -190,6 +191,22 @@ impl RegionIndex {
     /// The grid.
     pub fn grid(&self) -> Grid {
         self.grid
+    }
+
+    /// The area (km²) of a piece of one cell, as [`piece_area_km2`] measures it.
+    fn piece_area_km2(&self, cell: CellId, piece: &MultiPolygon<f64>) -> f64 {
+        piece_area_km2(self.grid, self.edges, cell, piece)
+    }
+}
+
+/// The area (km²) of a piece of one cell (a cut piece, or anything made from them in the
+/// cell). Straight edges are measured as they are: a cut along a parallel follows the
+/// parallel exactly. Geodesic edges along the cell's parallels are measured through the
+/// lattice of [`Grid::piece_area_km2`], so that neighbouring cells agree on them.
+fn piece_area_km2(grid: Grid, edges: EdgeSplit, cell: CellId, piece: &MultiPolygon<f64>) -> f64 {
+    match edges {
+        EdgeSplit::Straight => edges.area_km2(piece),
+        _ => grid.piece_area_km2(cell, piece),
     }
 }
 
@@ -233,6 +250,8 @@ pub struct Timeline {
     pub stats: TimelineStats,
     /// Build the cells' layers without measuring them (their areas stay 0).
     layers_only: bool,
+    /// The edge model of the index last advanced with.
+    edges: EdgeSplit,
 }
 
 /// How much work the incremental path saved.
@@ -263,7 +282,7 @@ impl Timeline {
 
     /// The cells of the snapshot last measured, shared (cheap to keep while advancing).
     pub fn cell_map(&self) -> CellMap {
-        CellMap { cells: self.cells.clone(), pieces: OnceLock::new() }
+        CellMap { cells: self.cells.clone(), pieces: OnceLock::new(), edges: self.edges }
     }
 
     /// The cells of the snapshot last measured.
@@ -274,6 +293,7 @@ impl Timeline {
     /// Builds and measures the cells of a snapshot, reusing what did not change since the
     /// previous one, and returns the per-status totals and per-region areas.
     pub fn advance(&mut self, index: &RegionIndex, snapshot: &Snapshot) -> (PerStatus<f64>, Vec<PerStatus<f64>>) {
+        self.edges = index.edges;
         let mut pieces = HashMap::with_capacity(self.pieces.len());
         let mut in_cells: HashMap<CellId, Vec<Member>> = HashMap::new();
         // Polygons not seen in the previous snapshot are repaired and cut on all cores.
@@ -426,6 +446,7 @@ impl RTreeObject for LayerPiece {
 pub struct CellMap {
     cells: HashMap<CellId, Arc<CellLayers>>,
     pieces: OnceLock<RTree<LayerPiece>>,
+    edges: EdgeSplit,
 }
 
 impl CellMap {
@@ -473,9 +494,9 @@ impl CellMap {
             };
             let layer = &layers.layers[status];
             areas[status] += match cover {
-                Cover::Full => grid.piece_area_km2(cell, layer),
+                Cover::Full => piece_area_km2(grid, self.edges, cell, layer),
                 Cover::Partial(piece) => crate::overlay::in_frame(grid.rect(cell), || {
-                    grid.piece_area_km2(cell, &crate::overlay::intersection(layer, piece))
+                    piece_area_km2(grid, self.edges, cell, &crate::overlay::intersection(layer, piece))
                 }),
             };
         }
@@ -504,13 +525,14 @@ pub fn change_between(index: &RegionIndex, before: &CellMap, after: &CellMap) ->
             Some(cell) => cell.layers.clone(),
             None => PerStatus::from_fn(|_| MultiPolygon::new(Vec::new())),
         },
+        edges: index.edges,
     };
     type CellChange = (Change, ChangeAreas, Vec<(usize, ChangeAreas)>);
     let per_cell: Vec<CellChange> = changed
         .par_iter()
         .map(|id| crate::overlay::in_frame(index.grid.rect(*id), || {
             let change = Change::between(&layers_of(before, id), &layers_of(after, id));
-            let measure = |shape: &MultiPolygon<f64>| index.grid.piece_area_km2(*id, shape);
+            let measure = |shape: &MultiPolygon<f64>| index.piece_area_km2(*id, shape);
             let areas = change.areas_by(measure);
             let regions = index
                 .pieces_in(*id)
@@ -520,11 +542,14 @@ pub fn change_between(index: &RegionIndex, before: &CellMap, after: &CellMap) ->
                     Cover::Partial(piece) => (p.region, change.within_area(piece).areas_by(measure)),
                 })
                 .collect();
-            // The pieces leave the engine: with their lattice points, any geodesic tool
-            // measures them as the figures do.
+            // The pieces leave the engine: geodesic edges get their lattice points back, so
+            // that any geodesic tool measures them as the figures do (straight edges need
+            // none).
             let mut change = change;
-            for shape in change.shapes_mut() {
-                *shape = index.grid.with_lattice(*id, std::mem::replace(shape, MultiPolygon::new(Vec::new())));
+            if index.edges != EdgeSplit::Straight {
+                for shape in change.shapes_mut() {
+                    *shape = index.grid.with_lattice(*id, std::mem::replace(shape, MultiPolygon::new(Vec::new())));
+                }
             }
             (change, areas, regions)
         }))
@@ -599,7 +624,7 @@ fn compute_cell(
     let Measure::Yes { previous } = measure else {
         return CellLayers { hash, layers, areas: PerStatus::default(), regions: Vec::new(), seen: Vec::new() };
     };
-    let areas = layers.map(|_, l| index.grid.piece_area_km2(cell, l));
+    let areas = layers.map(|_, l| index.piece_area_km2(cell, l));
     let (regions, seen) = index
         .pieces_in(cell)
         .into_iter()
@@ -625,7 +650,7 @@ fn compute_cell(
                     let before = previous.and_then(|p| Some((p.regions.get(k)?, p.seen.get(k)?)));
                     match before {
                         Some(((r, areas), Some(seen))) if r == region && *seen == key => (areas.clone(), Some(key)),
-                        _ => (near.map(|_, l| index.grid.piece_area_km2(cell, &crate::overlay::intersection(l, piece))), Some(key)),
+                        _ => (near.map(|_, l| index.piece_area_km2(cell, &crate::overlay::intersection(l, piece))), Some(key)),
                     }
                 }
             };

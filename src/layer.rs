@@ -12,27 +12,46 @@
 //! 4. **clip** to the area of interest and make the statuses disjoint with the precedence
 //!    occupied > contested > liberated.
 
-use crate::{PerStatus, Status};
+use crate::{AreaKm2, PerStatus, Status};
 use crate::overlay;
 use geo::{MultiPolygon, Polygon};
 
-/// The longest edge kept by default, in metres: see [`EdgeSplit`].
+/// The longest edge kept by default, in metres (see [`EdgeSplit`]), and of the polygons
+/// written out under [`EdgeSplit::Straight`] (see [`EdgeSplit::for_geodesic_tools`]).
 pub const MAX_EDGE_M: f64 = 1000.0;
 
-/// How long edges are treated before any boolean operation.
+/// What an edge between two vertices is, and how it is measured.
 ///
-/// Areas are geodesic, so an edge is measured as the geodesic between its ends. The map,
-/// though, draws a straight line on a Web Mercator screen, which for an east-west edge is
-/// the parallel: a 200 km edge at 49°N bows 0.9 km away from its geodesic, and the lens
-/// between the two is about 120 km². Long edges are therefore split along their straight
-/// line in longitude/latitude into edges of at most [`MAX_EDGE_M`], which is what the map
-/// shows to within metres, and which makes every later cut (by a region, a grid cell)
-/// agree with the whole to square metres. Most edges are far shorter and are untouched;
-/// only the hand-drawn polygons of 2022 have edges of tens of kilometres.
+/// The map draws a straight line on a Web Mercator screen, which for an east-west edge is
+/// the parallel; a geodesic between the same ends bows towards the pole (0.9 km over a
+/// 200 km edge at 49°N, a lens of about 120 km²). With [`EdgeSplit::Straight`], every edge
+/// is the straight line in longitude/latitude and is measured as one, exactly: the
+/// boolean operations work in the same plane, so every cut (by a region, a grid cell)
+/// agrees with the whole to rounding, and nothing needs to be split. The other choices
+/// measure geodesics: approximations of the straight lines by short geodesics, or every
+/// edge a geodesic as pyproj measures a polygon.
+///
+/// ```
+/// use frontline::{layer::EdgeSplit, AreaKm2};
+/// use geo::{polygon, MultiPolygon};
+/// // The cell between 37-38°E and the parallels 48° and 49°N: 1/360 of the band between
+/// // the parallels, 8217.732 km² (closed form); its four corners joined by geodesics, as
+/// // pyproj measures them, 8217.590 km².
+/// let cell = MultiPolygon::new(vec![polygon![(x: 37., y: 48.), (x: 38., y: 48.), (x: 38., y: 49.), (x: 37., y: 49.)]]);
+/// assert!((EdgeSplit::Straight.area_km2(&cell) - 8217.732).abs() < 0.001);
+/// assert!((EdgeSplit::None.area_km2(&cell) - 8217.590).abs() < 0.001);
+/// assert_eq!(EdgeSplit::None.area_km2(&cell), cell.area_km2());
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum EdgeSplit {
-    /// Split edges longer than this many metres along their straight line (the default,
-    /// with [`MAX_EDGE_M`]).
+    /// Every edge is the straight line in longitude/latitude between its ends, as the map
+    /// draws it, measured exactly. Nothing is split.
+    Straight,
+    /// The same lines approximated: edges longer than this many metres are split along
+    /// their straight line, and every edge is measured as a geodesic. With [`MAX_EDGE_M`],
+    /// the figures from before straight edges were measured exactly; they part from
+    /// `Straight` by the lens between each short geodesic and its line (about 15 m² per
+    /// kilometre of east-west edge split into kilometres, at 48°N).
     StraightLonLat(f64),
     /// Every edge is the geodesic between its ends, as pyproj's `Geod` (and the peer
     /// pipeline) measures a polygon; edges longer than this many metres get points along
@@ -57,8 +76,31 @@ impl Default for EdgeSplit {
 }
 
 impl EdgeSplit {
+    /// The area of a valid multi-polygon in km² on the WGS84 ellipsoid, its edges as this
+    /// model says: straight lines in longitude/latitude for [`EdgeSplit::Straight`],
+    /// geodesics otherwise ([`AreaKm2`]). Whichever way the rings are wound.
+    pub fn area_km2(self, shape: &MultiPolygon<f64>) -> f64 {
+        match self {
+            EdgeSplit::Straight => shape.0.iter().map(crate::area::straight_polygon_area_km2).sum::<f64>() + 0.0,
+            _ => shape.area_km2(),
+        }
+    }
+
+    /// A shape as tools that join vertices by geodesics should see it (pyproj, GeographicLib,
+    /// PostGIS geography): under [`EdgeSplit::Straight`], edges longer than [`MAX_EDGE_M`]
+    /// split along their straight line, so that such a tool measures the shape to within
+    /// square metres per kilometre of long edge of [`EdgeSplit::area_km2`]. The geodesic
+    /// models are returned as they are.
+    pub fn for_geodesic_tools(self, shape: MultiPolygon<f64>) -> MultiPolygon<f64> {
+        match self {
+            EdgeSplit::Straight => MultiPolygon::new(shape.0.iter().map(|p| crate::area::split_long_edges(p, MAX_EDGE_M)).collect()),
+            _ => shape,
+        }
+    }
+
     fn apply(self, polygon: &Polygon<f64>) -> std::borrow::Cow<'_, Polygon<f64>> {
         match self {
+            EdgeSplit::Straight => std::borrow::Cow::Borrowed(polygon),
             EdgeSplit::StraightLonLat(max) => std::borrow::Cow::Owned(crate::area::split_long_edges(polygon, max)),
             EdgeSplit::Geodesic(max) => std::borrow::Cow::Owned(crate::area::split_long_geodesics(polygon, max)),
             EdgeSplit::None => std::borrow::Cow::Borrowed(polygon),
@@ -160,6 +202,8 @@ pub(crate) fn union_all(parts: &[MultiPolygon<f64>]) -> MultiPolygon<f64> {
 pub struct Layers {
     /// One valid multi-polygon per status; no two overlap.
     pub layers: PerStatus<MultiPolygon<f64>>,
+    /// What their edges are, and so how they are measured.
+    pub edges: EdgeSplit,
 }
 
 impl Layers {
@@ -190,12 +234,17 @@ impl Layers {
                 None => layer,
             }
         });
-        Layers { layers: make_disjoint(dissolved) }
+        Layers { layers: make_disjoint(dissolved), edges }
     }
 
     /// The layer of one status.
     pub fn get(&self, status: Status) -> &MultiPolygon<f64> {
         &self.layers[status]
+    }
+
+    /// The area of each layer in km², as [`EdgeSplit::area_km2`] measures it.
+    pub fn areas_km2(&self) -> PerStatus<f64> {
+        self.layers.map(|_, layer| self.edges.area_km2(layer))
     }
 }
 

@@ -1,6 +1,5 @@
 //! Measuring layers within regions.
 
-use crate::area::AreaKm2;
 use crate::layer::{clip_to, Layers};
 use crate::region::Region;
 use crate::{PerStatus, Status};
@@ -101,6 +100,6 @@ pub fn clip_layer(layer: &MultiPolygon<f64>, region: &Region) -> MultiPolygon<f6
 pub fn measure_plain(layers: &Layers, regions: &[Region]) -> Vec<PerStatus<f64>> {
     regions
         .iter()
-        .map(|region| layers.layers.map(|_, layer| clip_layer(layer, region).area_km2()))
+        .map(|region| layers.layers.map(|_, layer| layers.edges.area_km2(&clip_layer(layer, region))))
         .collect()
 }

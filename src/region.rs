@@ -1,6 +1,5 @@
 //! Regions and areas of interest: where areas are measured.
 
-use crate::area::AreaKm2;
 use crate::error::{Error, Result};
 use crate::layer::{Dissolve, EdgeSplit};
 use crate::read::{document_features, parse_document, read_bytes, file_name, snapshot_files};
@@ -14,15 +13,15 @@ pub struct Region {
     pub name: String,
     /// Its repaired, dissolved geometry.
     pub geometry: MultiPolygon<f64>,
-    /// Its geodesic area in km².
+    /// Its area in km² on the WGS84 ellipsoid, its edges as its [`EdgeSplit`] says.
     pub area_km2: f64,
     /// Its bounding box (`None` only for an empty region).
     pub bbox: Option<Rect<f64>>,
 }
 
 impl Region {
-    /// A region from any polygons (repaired and dissolved; edges longer than a kilometre
-    /// follow their straight line, as on the map: see [`crate::layer::EdgeSplit`]).
+    /// A region from any polygons (repaired and dissolved; edges are straight lines in
+    /// longitude/latitude, as on the map: see [`crate::layer::EdgeSplit`]).
     ///
     /// ```
     /// use frontline::Region;
@@ -37,8 +36,8 @@ impl Region {
         Region::new_with(name, polygons, EdgeSplit::default())
     }
 
-    /// A region from any polygons, with a choice of edge treatment: `EdgeSplit::Geodesic`
-    /// (or `EdgeSplit::None`, which adds no points) keeps every edge as a geodesic, as
+    /// A region from any polygons, with a choice of edge model: `EdgeSplit::Geodesic`
+    /// (or `EdgeSplit::None`, which adds no points) measures every edge as a geodesic, as
     /// pyproj measures a polygon.
     ///
     /// ```
@@ -52,7 +51,7 @@ impl Region {
     /// ```
     pub fn new_with(name: impl Into<String>, polygons: Vec<Polygon<f64>>, edges: EdgeSplit) -> Region {
         let geometry = polygons.as_slice().dissolve_with(edges);
-        let area_km2 = geometry.area_km2();
+        let area_km2 = edges.area_km2(&geometry);
         let bbox = geometry.bounding_rect();
         Region { name: name.into(), geometry, area_km2, bbox }
     }
