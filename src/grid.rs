@@ -6,9 +6,12 @@
 //! a time, halving the range of cells until each piece lies in one cell: linear in the
 //! vertices per level, with no general boolean operation. Where a concave ring is cut, the
 //! pieces may carry zero-width "bridges" along the cut line; they enclose no area, and the
-//! non-zero union that dissolves each cell removes them. Pieces are measured with
-//! [`Grid::piece_area_km2`], which walks their edges along the cells' parallels through a
-//! fixed lattice, so that neighbouring cells agree on the edges they share.
+//! non-zero union that dissolves each cell removes them. With edges that are straight lines
+//! in longitude/latitude (the default, [`crate::layer::EdgeSplit::Straight`]), a cut along
+//! a parallel follows the parallel and the pieces add up to the whole as they are; with
+//! geodesic edges, pieces are measured with [`Grid::piece_area_km2`], which walks their
+//! edges along the cells' parallels through a fixed lattice, so that neighbouring cells
+//! agree on the edges they share.
 
 use crate::area::{polygon_area_km2_by, EdgeSum};
 use geo::{BoundingRect, Coord, LineString, MultiPolygon, Polygon, Rect};
@@ -219,7 +222,9 @@ fn parallel_along(cell: Rect<f64>, a: &Coord<f64>, b: &Coord<f64>) -> Option<f64
 impl Grid {
     /// The geodesic area (km²) of a piece of one cell (a cut piece, or anything made from
     /// them in the cell), with every edge along the cell's northern or southern parallel
-    /// measured through the points of a fixed lattice (every 1/64° of longitude).
+    /// measured through the points of a fixed lattice (every 1/64° of longitude): how the
+    /// indexed engine measures pieces whose edges are geodesics. (Pieces whose edges are
+    /// straight lines in longitude/latitude need no lattice: [`crate::layer::EdgeSplit::area_km2`].)
     ///
     /// A cut edge along a parallel measured as one geodesic bows away from the line (7 m
     /// over a 0.25° cell at 49°N, a lens of 0.09 km²), and the pieces on the two sides of

@@ -233,10 +233,12 @@ struct EngineArgs {
     /// Side of the indexed engine's grid cells, in degrees.
     #[arg(long, default_value_t = 0.25, value_name = "DEG")]
     cell_deg: f64,
-    /// Split edges longer than this along their straight line, as the map draws them;
-    /// 0 keeps every edge as a geodesic (as pyproj measures a polygon).
-    #[arg(long, default_value_t = 1.0, value_name = "KM")]
-    max_edge_km: f64,
+    /// Measure edges as geodesics: split those longer than this along their straight line
+    /// (1 gives the figures from before straight edges were measured exactly), or 0 to
+    /// keep every edge a geodesic (as pyproj measures a polygon). By default every edge is
+    /// the straight line in longitude/latitude that the map draws, measured exactly.
+    #[arg(long, value_name = "KM")]
+    max_edge_km: Option<f64>,
 }
 
 impl EngineArgs {
@@ -344,12 +346,13 @@ fn equal_area(_: &Analysis, _: &[PathBuf], _: &str) -> Result<Vec<frontline::Sna
     Err(Error::Usage("--area-method equal-area needs frontline built with `--features proj`".into()))
 }
 
-fn edge_split(max_edge_km: f64) -> Result<EdgeSplit, Error> {
+fn edge_split(max_edge_km: Option<f64>) -> Result<EdgeSplit, Error> {
     match max_edge_km {
+        None => Ok(EdgeSplit::Straight),
         // every edge a geodesic, with points along the long ones so that cuts stay on them
-        0.0 => Ok(EdgeSplit::Geodesic(frontline::layer::MAX_EDGE_M)),
-        km if km.is_finite() && km > 0.0 => Ok(EdgeSplit::StraightLonLat(km * 1000.0)),
-        km => Err(Error::Usage(format!("--max-edge-km {km}: expected a positive number of kilometres, or 0"))),
+        Some(0.0) => Ok(EdgeSplit::Geodesic(frontline::layer::MAX_EDGE_M)),
+        Some(km) if km.is_finite() && km > 0.0 => Ok(EdgeSplit::StraightLonLat(km * 1000.0)),
+        Some(km) => Err(Error::Usage(format!("--max-edge-km {km}: expected a positive number of kilometres, or 0"))),
     }
 }
 
