@@ -152,13 +152,25 @@ impl Analysis {
                 let index = self.region_index();
                 in_time_order_by_runs(files, |run| {
                     let mut timeline = Timeline::new();
-                    run.iter()
-                        .map(|path| {
-                            let snapshot = read_snapshot(path, &self.read)?;
-                            let areas = measure_indexed(&index, &mut timeline, &snapshot, self.clip.as_ref(), &self.regions);
-                            Ok((snapshot.time, areas))
-                        })
-                        .collect()
+                    let mut measured = Vec::with_capacity(run.len());
+                    // Each snapshot is measured while the next one is read: a core whose
+                    // run is done can take over the reading of another's.
+                    let mut next = run.first().map(|path| read_snapshot(path, &self.read));
+                    for i in 0..run.len() {
+                        let Some(current) = next.take() else { break };
+                        let (following, result) = rayon::join(
+                            || run.get(i + 1).map(|path| read_snapshot(path, &self.read)),
+                            || {
+                                current.map(|snapshot| {
+                                    let areas = measure_indexed(&index, &mut timeline, &snapshot, self.clip.as_ref(), &self.regions);
+                                    (snapshot.time, areas)
+                                })
+                            },
+                        );
+                        measured.push(result);
+                        next = following;
+                    }
+                    measured
                 })
             }
         }
