@@ -179,6 +179,28 @@ impl Change {
         }
     }
 
+    /// [`Change::within_area`] for an area much larger than the change (a region's piece of
+    /// a grid cell, with thousands of vertices along a border): each shape meets only the
+    /// part of the area in its bounding box. The box's cuts put points on the area's edges,
+    /// which with straight edges changes no area.
+    pub(crate) fn within_large_area(&self, area: &MultiPolygon<f64>) -> Change {
+        use geo::BoundingRect;
+        let within = |shape: &MultiPolygon<f64>| {
+            let Some(bbox) = shape.bounding_rect() else {
+                return MultiPolygon::new(Vec::new());
+            };
+            let margin = geo::Coord { x: 1e-6, y: 1e-6 };
+            let near = crate::grid::clip_to_rect(&area.0, geo::Rect::new(bbox.min() - margin, bbox.max() + margin));
+            intersection(shape, &MultiPolygon::new(near))
+        };
+        Change {
+            gained: self.gained.map(|_, g| within(g)),
+            lost: self.lost.map(|_, l| within(l)),
+            transitions: self.transitions.map(within),
+            edges: self.edges,
+        }
+    }
+
     /// Adds the pieces of another change (of a disjoint area) to this one.
     pub fn extend(&mut self, mut other: Change) {
         for (mine, theirs) in self.shapes_mut().into_iter().zip(other.shapes_mut()) {

@@ -539,7 +539,7 @@ pub fn change_between(index: &RegionIndex, before: &CellMap, after: &CellMap) ->
                 .into_iter()
                 .map(|p| match &p.cover {
                     Cover::Full => (p.region, areas.clone()),
-                    Cover::Partial(piece) => (p.region, change.within_area(piece).areas_by(measure)),
+                    Cover::Partial(piece) => (p.region, change.within_large_area(piece).areas_by(measure)),
                 })
                 .collect();
             // The pieces leave the engine: geodesic edges get their lattice points back, so
