@@ -2,9 +2,9 @@
 //!
 //! The grid is the same in every snapshot, so a cell means the same place on every day:
 //! pieces of unchanged territory hash the same from one snapshot to the next, and a region
-//! covers the same cells every time. Cutting is Sutherland–Hodgman against one grid line at
-//! a time, halving the range of cells until each piece lies in one cell: linear in the
-//! vertices per level, with no general boolean operation. Where a concave ring is cut, the
+//! covers the same cells every time. Cutting is Sutherland–Hodgman against all the grid
+//! lines across a polygon at once, into columns and then each column into rows: two passes
+//! over the vertices, with no general boolean operation. Where a concave ring is cut, the
 //! pieces may carry zero-width "bridges" along the cut line; they enclose no area, and the
 //! non-zero union that dissolves each cell removes them. With edges that are straight lines
 //! in longitude/latitude (the default, [`crate::layer::EdgeSplit::Straight`]), a cut along
@@ -83,39 +83,120 @@ impl Grid {
 
     /// Cuts a polygon into pieces, one per cell it covers, each inside its cell.
     pub fn cut(&self, polygon: &Polygon<f64>) -> Vec<(CellId, Polygon<f64>)> {
+        self.cut_owned(polygon.clone())
+    }
+
+    /// [`Grid::cut`] of a polygon that is no longer needed whole.
+    pub(crate) fn cut_owned(&self, polygon: Polygon<f64>) -> Vec<(CellId, Polygon<f64>)> {
         let mut out = Vec::new();
-        if let Some(bbox) = polygon.bounding_rect() {
-            let (lo, hi) = self.cells_of(bbox);
-            self.cut_into(polygon.clone(), lo, hi, &mut out);
+        let Some(bbox) = polygon.bounding_rect() else {
+            return out;
+        };
+        let (lo, hi) = self.cells_of(bbox);
+        if lo == hi {
+            out.push((lo, polygon));
+            return out;
+        }
+        // Into columns, then each column into rows: one pass over the vertices each.
+        for (i, column) in (lo.0..=hi.0).zip(clip_strips(&polygon, true, self.lines(lo.0, hi.0))) {
+            let Some(column) = column else { continue };
+            let (rows_lo, rows_hi) = tighten(self, &column, (i, lo.1), (i, hi.1));
+            if rows_lo.1 == rows_hi.1 {
+                out.push(((i, rows_lo.1), column));
+                continue;
+            }
+            let rows = clip_strips(&column, false, self.lines(rows_lo.1, rows_hi.1));
+            out.extend((rows_lo.1..=rows_hi.1).zip(rows).filter_map(|(j, piece)| Some(((i, j), piece?))));
         }
         out
     }
 
-    fn cut_into(&self, polygon: Polygon<f64>, lo: CellId, hi: CellId, out: &mut Vec<(CellId, Polygon<f64>)>) {
-        if lo == hi {
-            out.push((lo, polygon));
-            return;
-        }
-        let (vertical, middle) = if hi.0 - lo.0 >= hi.1 - lo.1 {
-            (true, (lo.0 + hi.0 + 1).div_euclid(2))
-        } else {
-            (false, (lo.1 + hi.1 + 1).div_euclid(2))
-        };
-        let line = f64::from(middle) * self.cell_deg;
-        let (low_hi, high_lo) = if vertical {
-            ((middle - 1, hi.1), (middle, lo.1))
-        } else {
-            ((hi.0, middle - 1), (lo.0, middle))
-        };
-        if let Some(low) = clip_half(&polygon, vertical, line, false) {
-            let (lo2, hi2) = tighten(self, &low, lo, low_hi);
-            self.cut_into(low, lo2, hi2, out);
-        }
-        if let Some(high) = clip_half(&polygon, vertical, line, true) {
-            let (lo2, hi2) = tighten(self, &high, high_lo, hi);
-            self.cut_into(high, lo2, hi2, out);
+    /// The grid lines bounding cells `first..=last` of a row or column.
+    fn lines(&self, first: i32, last: i32) -> Vec<f64> {
+        (first..=last + 1).map(|m| f64::from(m) * self.cell_deg).collect()
+    }
+}
+
+/// The parts of a polygon in each strip between consecutive grid `lines` (ascending; the
+/// strips across x when `vertical`, else across y), each ring clipped on its own and a
+/// hole kept with its strip's part of the shell. One Sutherland–Hodgman pass for all
+/// strips at once: each strip's part is what clipping by its two lines one after the other
+/// gives (a point within [`ON_LINE`] of a line belongs to both strips), with every
+/// crossing computed from the edge as drawn, so neighbouring strips share it exactly.
+fn clip_strips(polygon: &Polygon<f64>, vertical: bool, lines: Vec<f64>) -> Vec<Option<Polygon<f64>>> {
+    let shells = clip_ring_strips(polygon.exterior(), vertical, &lines);
+    let mut holes: Vec<Vec<LineString<f64>>> = vec![Vec::new(); shells.len()];
+    for hole in polygon.interiors() {
+        for (strip, part) in clip_ring_strips(hole, vertical, &lines).into_iter().enumerate() {
+            holes[strip].extend(part);
         }
     }
+    shells.into_iter().zip(holes).map(|(shell, holes)| Some(Polygon::new(shell?, holes))).collect()
+}
+
+fn clip_ring_strips(ring: &LineString<f64>, vertical: bool, lines: &[f64]) -> Vec<Option<LineString<f64>>> {
+    let strips = lines.len().saturating_sub(1);
+    let coords = &ring.0;
+    if coords.len() < 4 || strips == 0 {
+        return vec![None; strips];
+    }
+    let along = |c: &Coord<f64>| if vertical { c.x } else { c.y };
+    let (first_line, step) = (lines[0], lines[1] - lines[0]);
+    // The strips a stretch of values may meet (a superset: `inside` decides).
+    let strip_of = |v: f64| (((v - first_line) / step).floor().max(0.0) as usize).min(strips - 1);
+    let mut out: Vec<Vec<Coord<f64>>> = vec![Vec::new(); strips];
+    let push = |c: Coord<f64>, out: &mut Vec<Coord<f64>>| {
+        if out.last() != Some(&c) {
+            out.push(c);
+        }
+    };
+    for edge in coords.windows(2) {
+        let (p, q) = (edge[0], edge[1]);
+        let (ap, aq) = (along(&p), along(&q));
+        let (from, to) = (strip_of(ap.min(aq) - ON_LINE).saturating_sub(1), (strip_of(ap.max(aq) + ON_LINE) + 1).min(strips - 1));
+        for (strip, part) in out.iter_mut().enumerate().take(to + 1).skip(from) {
+            let (low, high) = (lines[strip], lines[strip + 1]);
+            let inside = |v: f64| v >= low - ON_LINE && v <= high + ON_LINE;
+            let nearer = |v: f64| if v < low - ON_LINE { low } else { high };
+            match (inside(ap), inside(aq)) {
+                (true, true) => push(q, part),
+                (true, false) => push(crossing(p, q, vertical, nearer(aq)), part),
+                (false, true) => {
+                    push(crossing(p, q, vertical, nearer(ap)), part);
+                    push(q, part);
+                }
+                // through the strip, in on p's side and out on q's (both on one side: not in it)
+                (false, false) if nearer(ap) != nearer(aq) => {
+                    push(crossing(p, q, vertical, nearer(ap)), part);
+                    push(crossing(p, q, vertical, nearer(aq)), part);
+                }
+                (false, false) => {}
+            }
+        }
+    }
+    out.into_iter()
+        .enumerate()
+        .map(|(strip, mut part)| {
+            if part.len() > 1 && part.first() == part.last() {
+                part.pop();
+            }
+            if !vertical {
+                // (the outermost lines bound the polygon and cut nothing)
+                if strip > 0 {
+                    part = without_spikes_along(part, lines[strip])?;
+                }
+                if strip + 1 < strips {
+                    part = without_spikes_along(part, lines[strip + 1])?;
+                }
+            }
+            if part.len() < 3 {
+                return None;
+            }
+            let first = part[0];
+            part.push(first);
+            Some(LineString::new(part))
+        })
+        .collect()
 }
 
 /// The parts of polygons inside a rectangle, by four half-plane clips: linear in the

@@ -313,8 +313,8 @@ impl Timeline {
                     let repaired = polygon.repair_with(index.edges);
                     let cut = repaired
                         .0
-                        .iter()
-                        .flat_map(|p| index.grid.cut(p))
+                        .into_iter()
+                        .flat_map(|p| index.grid.cut_owned(p))
                         .map(|(cell, polygon)| Piece { cell, hash: shape_hash(&polygon), polygon })
                         .collect();
                     (*key, Arc::new(cut))
