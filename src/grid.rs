@@ -142,7 +142,8 @@ fn clip_ring_strips(ring: &LineString<f64>, vertical: bool, lines: &[f64]) -> Ve
     }
     let along = |c: &Coord<f64>| if vertical { c.x } else { c.y };
     let (first_line, step) = (lines[0], lines[1] - lines[0]);
-    // The strips a stretch of values may meet (a superset: `inside` decides).
+    // The strips a stretch of values may meet: a superset (`inside` decides), by twice the
+    // tolerance, so that a value within it of a line reaches the strips on both sides.
     let strip_of = |v: f64| (((v - first_line) / step).floor().max(0.0) as usize).min(strips - 1);
     let mut out: Vec<Vec<Coord<f64>>> = vec![Vec::new(); strips];
     let push = |c: Coord<f64>, out: &mut Vec<Coord<f64>>| {
@@ -153,7 +154,7 @@ fn clip_ring_strips(ring: &LineString<f64>, vertical: bool, lines: &[f64]) -> Ve
     for edge in coords.windows(2) {
         let (p, q) = (edge[0], edge[1]);
         let (ap, aq) = (along(&p), along(&q));
-        let (from, to) = (strip_of(ap.min(aq) - ON_LINE).saturating_sub(1), (strip_of(ap.max(aq) + ON_LINE) + 1).min(strips - 1));
+        let (from, to) = (strip_of(ap.min(aq) - 2.0 * ON_LINE), strip_of(ap.max(aq) + 2.0 * ON_LINE));
         for (strip, part) in out.iter_mut().enumerate().take(to + 1).skip(from) {
             let (low, high) = (lines[strip], lines[strip + 1]);
             let inside = |v: f64| v >= low - ON_LINE && v <= high + ON_LINE;
