@@ -181,8 +181,11 @@ impl Analysis {
     /// ellipsoid: a cross-check of the geodesic figures.
     #[cfg(feature = "proj")]
     pub fn equal_areas(&self, files: &[PathBuf], projection: &str) -> Result<Vec<SnapshotAreas>> {
+        // (in the projection's plane, a long edge is the chord between its projected ends:
+        // with points every kilometre along it, it follows the edge to metres)
         let area = |layer: &geo::MultiPolygon<f64>| {
-            crate::crs::equal_area_km2(layer, projection).map_err(|m| Error::Usage(format!("--area-method equal-area: {m}")))
+            crate::crs::equal_area_km2(&self.edges.for_export(layer.clone()), projection)
+                .map_err(|m| Error::Usage(format!("--area-method equal-area: {m}")))
         };
         let clip_km2 = self.clip.as_ref().map(|c| area(&c.geometry)).transpose()?;
         let region_km2: Vec<f64> = self.regions.iter().map(|r| area(&r.geometry)).collect::<Result<_>>()?;

@@ -389,7 +389,7 @@ impl PeriodChange {
                         "kind": kind,
                         "area_km2": self.change.edges.area_km2(shape),
                     },
-                    "geometry": multipolygon_json(&self.change.edges.for_geodesic_tools(shape.clone())),
+                    "geometry": multipolygon_json(&self.change.edges.for_export(shape.clone())),
                 }));
             }
         }

@@ -18,7 +18,7 @@ use geo::{MultiPolygon, Polygon};
 
 /// The longest edge of [`EdgeSplit::StraightLonLat`] and [`EdgeSplit::Geodesic`] on the
 /// command line, in metres, and of the polygons written out under [`EdgeSplit::Straight`]
-/// (see [`EdgeSplit::for_geodesic_tools`]).
+/// (see [`EdgeSplit::for_export`]).
 pub const MAX_EDGE_M: f64 = 1000.0;
 
 /// What an edge between two vertices is, and how it is measured.
@@ -82,12 +82,13 @@ impl EdgeSplit {
         }
     }
 
-    /// A shape as tools that join vertices by geodesics should see it (pyproj, GeographicLib,
-    /// PostGIS geography): under [`EdgeSplit::Straight`], edges longer than [`MAX_EDGE_M`]
-    /// split along their straight line, so that such a tool measures the shape to within
-    /// square metres per kilometre of long edge of [`EdgeSplit::area_km2`]. The geodesic
-    /// models are returned as they are.
-    pub fn for_geodesic_tools(self, shape: MultiPolygon<f64>) -> MultiPolygon<f64> {
+    /// A shape as tools that join its vertices by other lines should see it: geodesics
+    /// (pyproj, GeographicLib, PostGIS geography) or straight lines in a projected plane.
+    /// Under [`EdgeSplit::Straight`], edges longer than [`MAX_EDGE_M`] are split along their
+    /// straight line, so that a geodesic tool measures the shape to within square metres
+    /// per kilometre of long edge of [`EdgeSplit::area_km2`]. The geodesic models are
+    /// returned as they are.
+    pub fn for_export(self, shape: MultiPolygon<f64>) -> MultiPolygon<f64> {
         match self {
             EdgeSplit::Straight => MultiPolygon::new(shape.0.iter().map(|p| crate::area::split_long_edges(p, MAX_EDGE_M)).collect()),
             _ => shape,

@@ -104,7 +104,7 @@ fn the_national_area_is_the_published_one() {
     // its line: at most (2/3)·L·s for an edge of length L, with s = L²·tan φ / (8R) the
     // bow of an east-west edge. The sum of those bounds over every edge bounds the
     // difference.
-    let split = EdgeSplit::Straight.for_geodesic_tools(ukraine.geometry.clone());
+    let split = EdgeSplit::Straight.for_export(ukraine.geometry.clone());
     let (r, m_per_deg) = (6_371_000.0_f64, 111_195.0_f64);
     let lenses_m2: f64 = split
         .0
