@@ -56,14 +56,22 @@ pub fn write_records<T: Serialize>(records: &[T], format: Format, out: &mut dyn 
             serde_json::to_writer_pretty(&mut *out, records)?;
             return writeln!(out);
         }
-        // Row by row: a long timeline is never held twice in memory.
+        // Row by row: a long timeline is never held twice in memory. The header comes from
+        // the first record's keys; every row's cells are written straight into one line
+        // (tens of thousands of rows for hundreds of regions).
         Format::Csv => {
+            let mut line = String::new();
             for (i, record) in records.iter().enumerate() {
-                let row = flat_record(record);
+                let value = serde_json::to_value(record).unwrap_or(Value::Null);
                 if i == 0 {
-                    writeln!(out, "{}", row.iter().map(|(k, _)| csv_cell(k)).collect::<Vec<_>>().join(","))?;
+                    let mut header = Vec::new();
+                    flatten("", value.clone(), &mut header);
+                    writeln!(out, "{}", header.iter().map(|(k, _)| csv_cell(k)).collect::<Vec<_>>().join(","))?;
                 }
-                writeln!(out, "{}", row.iter().map(|(_, v)| csv_cell(&plain(v))).collect::<Vec<_>>().join(","))?;
+                line.clear();
+                csv_cells(&value, &mut line, &mut true);
+                line.push('\n');
+                out.write_all(line.as_bytes())?;
             }
             return Ok(());
         }
@@ -127,6 +135,35 @@ fn flatten(prefix: &str, value: Value, out: &mut Vec<(String, Value)>) {
         Value::Array(items) => out.push((prefix.to_string(), Value::from(items.len()))),
         other => out.push((prefix.to_string(), other)),
     }
+}
+
+/// The cells of one record, as [`flatten`] and [`plain`] make them, appended to `line`.
+fn csv_cells(value: &Value, line: &mut String, first: &mut bool) {
+    use std::fmt::Write as _;
+    if let Value::Object(map) = value {
+        for v in map.values() {
+            csv_cells(v, line, first);
+        }
+        return;
+    }
+    if !*first {
+        line.push(',');
+    }
+    *first = false;
+    // (writing to a String cannot fail)
+    let _ = match value {
+        Value::Null | Value::Object(_) => Ok(()),
+        Value::Array(items) => write!(line, "{}", items.len()),
+        Value::String(text) if text.contains([',', '"', '\n', '\r']) => {
+            line.push_str(&csv_cell(text));
+            Ok(())
+        }
+        Value::String(text) => {
+            line.push_str(text);
+            Ok(())
+        }
+        other => write!(line, "{other}"),
+    };
 }
 
 fn plain(v: &Value) -> String {
