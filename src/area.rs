@@ -57,24 +57,50 @@ fn ring_area_m2(ring: &LineString<f64>) -> f64 {
     ring_area_m2_by(ring, |a, b, sum| sum.add(a, b))
 }
 
+/// A sum of terms with Neumaier's compensation: the terms of a ring's area are much larger
+/// than what is left when they cancel, and the result does not depend on their order.
+#[derive(Default)]
+struct CompensatedSum {
+    sum: f64,
+    compensation: f64,
+}
+
+impl CompensatedSum {
+    fn add(&mut self, term: f64) {
+        let total = self.sum + term;
+        self.compensation += if self.sum.abs() >= term.abs() { (self.sum - total) + term } else { (term - total) + self.sum };
+        self.sum = total;
+    }
+
+    fn total(&self) -> f64 {
+        self.sum + self.compensation
+    }
+}
+
+/// A closed ring's distinct vertices (the last one dropped when it repeats the first);
+/// `None` for fewer than three, which enclose nothing.
+fn open_ring(ring: &LineString<f64>) -> Option<&[Coord<f64>]> {
+    let coords = &ring.0;
+    let open = match (coords.first(), coords.last()) {
+        (Some(first), Some(last)) if first == last => &coords[..coords.len() - 1],
+        _ => &coords[..],
+    };
+    (open.len() >= 3).then_some(open)
+}
+
 /// The running sum of a ring's edges: Karney's `S12` of each, and the crossings of the
 /// prime meridian.
 pub(crate) struct EdgeSum {
-    sum: f64,
-    compensation: f64,
+    sum: CompensatedSum,
     crossings: i64,
 }
 
 impl EdgeSum {
     /// Adds the geodesic from `a` to `b`.
     pub(crate) fn add(&mut self, a: Coord<f64>, b: Coord<f64>) {
-        // Each `S12` is the size of the whole strip down to the equator (~5e9 m² per km of
-        // edge in Ukraine), and the ring's area is what is left when they cancel: summed
-        // with Neumaier's compensation, the result does not depend on the order of the edges.
-        let term = edge_s12(a, b);
-        let total = self.sum + term;
-        self.compensation += if self.sum.abs() >= term.abs() { (self.sum - total) + term } else { (term - total) + self.sum };
-        self.sum = total;
+        // (each `S12` is the size of the whole strip down to the equator, ~5e9 m² per km
+        // of edge in Ukraine)
+        self.sum.add(edge_s12(a, b));
         self.crossings += transit(a.x, b.x);
     }
 }
@@ -82,22 +108,16 @@ impl EdgeSum {
 /// A ring's area, each edge from `a` to `b` walked by `edge(a, b, sum)`, which adds it to
 /// `sum` as one geodesic or as several (see [`crate::grid::Grid::piece_area_km2`]).
 pub(crate) fn ring_area_m2_by(ring: &LineString<f64>, edge: impl Fn(Coord<f64>, Coord<f64>, &mut EdgeSum)) -> f64 {
-    let coords = &ring.0;
-    let open = match (coords.first(), coords.last()) {
-        (Some(first), Some(last)) if first == last => &coords[..coords.len() - 1],
-        _ => &coords[..],
-    };
-    if open.len() < 3 {
+    let Some(open) = open_ring(ring) else {
         return 0.0;
-    }
-    let mut sum = EdgeSum { sum: 0.0, compensation: 0.0, crossings: 0 };
+    };
+    let mut sum = EdgeSum { sum: CompensatedSum::default(), crossings: 0 };
     let mut previous = open[open.len() - 1];
     for &c in open {
         edge(previous, c, &mut sum);
         previous = c;
     }
-    let EdgeSum { sum, compensation, crossings } = sum;
-    let sum = sum + compensation;
+    let (sum, crossings) = (sum.sum.total(), sum.crossings);
     // GeographicLib's reduction of the sum (`PolygonArea::compute`, signed), whose sign
     // is the ring's winding: the area of a ring smaller than half the Earth is its size.
     let earth = wgs84().area();
@@ -279,29 +299,21 @@ fn mean_band(pa: f64, pb: f64, f0: f64) -> f64 {
 /// ring, not of the strip down to the equator; an edge along a meridian spans no longitude
 /// and adds nothing.
 pub(crate) fn straight_ring_area_m2(ring: &LineString<f64>) -> f64 {
-    let coords = &ring.0;
-    let open = match (coords.first(), coords.last()) {
-        (Some(first), Some(last)) if first == last => &coords[..coords.len() - 1],
-        _ => &coords[..],
-    };
-    if open.len() < 3 {
+    let Some(open) = open_ring(ring) else {
         return 0.0;
-    }
+    };
     let (u0, c0) = open[0].y.to_radians().sin_cos();
     let f0 = band_and_curvature(u0, c0).0;
-    let (mut sum, mut compensation) = (0.0f64, 0.0f64);
+    let mut sum = CompensatedSum::default();
     let mut previous = open[open.len() - 1];
     for &c in open {
         let dlon = c.x - previous.x;
         if dlon != 0.0 {
-            let term = dlon.to_radians() * mean_band(previous.y.to_radians(), c.y.to_radians(), f0);
-            let total = sum + term;
-            compensation += if sum.abs() >= term.abs() { (sum - total) + term } else { (term - total) + sum };
-            sum = total;
+            sum.add(dlon.to_radians() * mean_band(previous.y.to_radians(), c.y.to_radians(), f0));
         }
         previous = c;
     }
-    (sum + compensation).abs()
+    sum.total().abs()
 }
 
 /// [`straight_ring_area_m2`] of a polygon, in km².
@@ -417,19 +429,6 @@ mod tests {
         assert_relative_eq!(slice.area_km2(), expected, max_relative = 1e-7);
     }
 
-    /// A ring with every edge split along its straight line into parts of at most `m`
-    /// metres.
-    fn split_to(polygon: &Polygon<f64>, m: f64) -> Polygon<f64> {
-        let limit = m / METRES_PER_DEGREE;
-        split_edges(polygon, limit, |a, b, out| {
-            let pieces = (equirectangular_deg(&a, &b) / limit).ceil();
-            for k in 1..pieces as usize {
-                let t = k as f64 / pieces;
-                out.push(geo::Coord { x: a.x + t * (b.x - a.x), y: a.y + t * (b.y - a.y) });
-            }
-        })
-    }
-
     /// The lens between a straight edge of length L and its geodesic is at most (2/3)·L·s,
     /// with s = L²·tan φ / (8R) the bow of an east-west edge: over a ring split into parts,
     /// the sum bounds how far its geodesic area can be from its straight one.
@@ -475,7 +474,7 @@ mod tests {
         for shape in shapes {
             let straight = straight_polygon_area_km2(&shape) * 1e6;
             for m in [1000.0, 100.0, 10.0] {
-                let split = split_to(&shape, m);
+                let split = split_long_edges(&shape, m);
                 let geodesic = split.area_km2() * 1e6;
                 let bound = lens_bound_m2(&split);
                 assert!((geodesic - straight).abs() <= bound, "{m} m: {geodesic} vs {straight} m², bound {bound}");
