@@ -556,7 +556,10 @@ pub fn change_between(index: &RegionIndex, before: &CellMap, after: &CellMap) ->
                 .into_iter()
                 .map(|p| match &p.cover {
                     Cover::Full => (p.region, areas.clone()),
-                    Cover::Partial(piece) => (p.region, change.within_large_area(piece).areas_by(measure)),
+                    // (a box cut of the region's piece puts points on its edges: no area
+                    // with straight edges, a lens with geodesic ones)
+                    Cover::Partial(piece) if index.edges == EdgeSplit::Straight => (p.region, change.within_large_area(piece).areas_by(measure)),
+                    Cover::Partial(piece) => (p.region, change.within_area(piece).areas_by(measure)),
                 })
                 .collect();
             // The pieces leave the engine: geodesic edges get their lattice points back, so
@@ -571,7 +574,9 @@ pub fn change_between(index: &RegionIndex, before: &CellMap, after: &CellMap) ->
             (change, areas, regions)
         }))
         .collect();
-    let mut whole = Change::none();
+    // (the pieces are of the index's edge model, and so is the whole: it is measured and
+    // written out as such)
+    let mut whole = Change { edges: index.edges, ..Change::none() };
     let mut totals = vec![ChangeAreas::default(); 1 + index.regions];
     for (change, areas, regions) in per_cell {
         totals[0].add(&areas);
@@ -817,6 +822,25 @@ mod tests {
         let moved = PerStatus { occupied: MultiPolygon::new(vec![]), contested: MultiPolygon::new(vec![west.clone()]), liberated: MultiPolygon::new(vec![]) };
         let window = differing_box(&state(vec![west]), &moved).unwrap();
         assert_eq!((window.min().x, window.max().x), (37.01, 37.02));
+    }
+
+    /// The change over the whole area keeps the index's edge model, so that it is measured
+    /// and written out in that model (it used to take the default's, and the polygons
+    /// written out under geodesic edges got straight-edge points and areas).
+    #[test]
+    fn the_whole_change_is_of_the_index_edge_model() {
+        let aoi = read_area_of_interest(&Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/data/aoi.geojson")).unwrap();
+        for edges in [EdgeSplit::Straight, EdgeSplit::StraightLonLat(1000.0), EdgeSplit::Geodesic(1000.0)] {
+            let index = RegionIndex::new(Grid::default(), Some(&aoi), &[]).with_edges(edges);
+            let mut timeline = Timeline::new();
+            timeline.advance(&index, &sample("1730419200.geojson"));
+            let before = timeline.cell_map();
+            timeline.advance(&index, &sample("1731024000.geojson"));
+            let (whole, areas) = change_between(&index, &before, &timeline.cell_map());
+            assert_eq!(whole.edges, edges);
+            assert!(areas[0].gained.occupied > 0.0);
+            assert_eq!(whole.areas().gained.occupied, edges.area_km2(&whole.gained.occupied));
+        }
     }
 
     #[test]
