@@ -5,7 +5,7 @@
 //! Shapes are random small polygons near 48°N 37°E, where the real map is: star-shaped
 //! polygons of 3–30 corners at 0.5–5 km from a centre, and lon/lat rectangles, every edge
 //! then cut along its straight lon/lat line into pieces of at most [`CHORD_M`] metres (as
-//! the map draws an edge, and as `layer::EdgeSplit` does with 1 km).
+//! the map draws an edge; `layer::EdgeSplit::StraightLonLat` splits the same way).
 //!
 //! # Tolerances
 //!
