@@ -189,9 +189,7 @@ impl Change {
             let Some(bbox) = shape.bounding_rect() else {
                 return MultiPolygon::new(Vec::new());
             };
-            let margin = geo::Coord { x: 1e-6, y: 1e-6 };
-            let near = crate::grid::clip_to_rect(&area.0, geo::Rect::new(bbox.min() - margin, bbox.max() + margin));
-            intersection(shape, &MultiPolygon::new(near))
+            intersection(shape, &MultiPolygon::new(crate::grid::clip_near(&area.0, bbox)))
         };
         Change {
             gained: self.gained.map(|_, g| within(g)),

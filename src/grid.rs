@@ -217,6 +217,16 @@ pub fn clip_to_rect(polygons: &[Polygon<f64>], rect: Rect<f64>) -> Vec<Polygon<f
         .collect()
 }
 
+/// The parts of polygons near a box: [`clip_to_rect`] of the box grown by 1e-6° (about
+/// 0.1 m) on every side. The margin keeps the cuts off whatever the box was drawn around
+/// (a region's or a change's edges): a cut along an edge would compete with the edge's own
+/// vertices on it, while off the edge it never reaches the result of an operation with
+/// what lies inside the box.
+pub(crate) fn clip_near(polygons: &[Polygon<f64>], bbox: Rect<f64>) -> Vec<Polygon<f64>> {
+    let margin = Coord { x: 1e-6, y: 1e-6 };
+    clip_to_rect(polygons, Rect::new(bbox.min() - margin, bbox.max() + margin))
+}
+
 /// Narrows a cell range to the piece's own bounding box, so empty cells are never visited.
 fn tighten(grid: &Grid, piece: &Polygon<f64>, lo: CellId, hi: CellId) -> (CellId, CellId) {
     match piece.bounding_rect() {

@@ -538,10 +538,8 @@ pub fn change_between(index: &RegionIndex, before: &CellMap, after: &CellMap) ->
                 EdgeSplit::Straight => match differing_box(&earlier.layers, &later.layers) {
                     None => Change::none(),
                     Some(window) => {
-                        let margin = Coord { x: 1e-6, y: 1e-6 };
-                        let window = Rect::new(window.min() - margin, window.max() + margin);
                         let near = |layers: crate::Layers| crate::Layers {
-                            layers: layers.layers.map(|_, l| MultiPolygon::new(crate::grid::clip_to_rect(&l.0, window))),
+                            layers: layers.layers.map(|_, l| MultiPolygon::new(crate::grid::clip_near(&l.0, window))),
                             ..layers
                         };
                         Change::between(&near(earlier), &near(later))
@@ -702,16 +700,11 @@ fn compute_cell(
                     let Some(bbox) = geo::BoundingRect::bounding_rect(piece) else {
                         return ((*region, PerStatus::default()), None);
                     };
-                    // A margin keeps the box's cuts off the region's own edges:
-                    // a cut along a parallel that coincides with a region edge
-                    // would compete with the region's vertices on it, and a long
-                    // parallel edge measured as one geodesic differs from the same
-                    // edge with vertices (700 m² on a 7 km edge at 48°N, found by
-                    // the `geometry` fuzz target). Off the edge, the intersection
-                    // with the region removes the cut entirely.
-                    let margin = geo::Coord { x: 1e-6, y: 1e-6 };
-                    let bbox = geo::Rect::new(bbox.min() - margin, bbox.max() + margin);
-                    let near = layers.map(|_, l| MultiPolygon::new(crate::grid::clip_to_rect(&l.0, bbox)));
+                    // (near the box, not on it: a cut along a parallel that coincides
+                    // with a region edge, measured as one geodesic, differs from the
+                    // same edge with vertices, 700 m² on a 7 km edge at 48°N, found by
+                    // the `geometry` fuzz target)
+                    let near = layers.map(|_, l| MultiPolygon::new(crate::grid::clip_near(&l.0, bbox)));
                     let key = Status::ALL.iter().fold(0u64, |h, s| mix(h ^ layer_fingerprint(&near[*s])));
                     let before = previous.and_then(|p| Some((p.regions.get(k)?, p.seen.get(k)?)));
                     match before {
