@@ -20,7 +20,7 @@ use crate::fingerprint::mix;
 use std::sync::OnceLock;
 
 /// Square metres in a square kilometre.
-const M2_PER_KM2: f64 = 1e6;
+pub(crate) const M2_PER_KM2: f64 = 1e6;
 
 fn wgs84() -> &'static Geodesic {
     static WGS84: OnceLock<Geodesic> = OnceLock::new();

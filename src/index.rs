@@ -13,6 +13,7 @@
 //! snapshot's cells: a cell whose pieces hash the same is not computed again, and a polygon
 //! seen in the previous snapshot is not repaired and cut again.
 
+use crate::convex::ConvexPolygon;
 use crate::fingerprint::{layer_fingerprint, mix, polygon_fingerprint, shape_hash};
 use crate::grid::{CellId, Grid};
 use crate::layer::{EdgeSplit, Repair};
@@ -81,6 +82,9 @@ pub struct RegionPiece {
     pub cell: CellId,
     /// How the region covers the cell.
     pub cover: Cover,
+    /// A partial cover that is one convex polygon (a town drawn as a circle): measured
+    /// within by clipping, without a boolean operation.
+    convex: Option<ConvexPolygon>,
     envelope: AABB<[f64; 2]>,
 }
 
@@ -91,7 +95,11 @@ impl RegionPiece {
             Cover::Partial(piece) => geo::BoundingRect::bounding_rect(piece),
         }
         .unwrap_or_else(|| grid.rect(cell));
-        RegionPiece { region, cell, cover, envelope: envelope_of(bbox) }
+        let convex = match &cover {
+            Cover::Full => None,
+            Cover::Partial(piece) => ConvexPolygon::of(piece),
+        };
+        RegionPiece { region, cell, cover, convex, envelope: envelope_of(bbox) }
     }
 }
 
@@ -552,12 +560,13 @@ pub fn change_between(index: &RegionIndex, before: &CellMap, after: &CellMap) ->
             let regions = index
                 .pieces_in(*id)
                 .into_iter()
-                .map(|p| match &p.cover {
-                    Cover::Full => (p.region, areas.clone()),
+                .map(|p| match (&p.cover, &p.convex, index.edges) {
+                    (Cover::Full, _, _) => (p.region, areas.clone()),
+                    (Cover::Partial(_), Some(convex), EdgeSplit::Straight) => (p.region, change.areas_by(|shape| convex.area_km2_within(shape))),
                     // (a box cut of the region's piece puts points on its edges: no area
                     // with straight edges, a lens with geodesic ones)
-                    Cover::Partial(piece) if index.edges == EdgeSplit::Straight => (p.region, change.within_large_area(piece).areas_by(measure)),
-                    Cover::Partial(piece) => (p.region, change.within_area(piece).areas_by(measure)),
+                    (Cover::Partial(piece), _, EdgeSplit::Straight) => (p.region, change.within_large_area(piece).areas_by(measure)),
+                    (Cover::Partial(piece), _, _) => (p.region, change.within_area(piece).areas_by(measure)),
                 })
                 .collect();
             // The pieces leave the engine: geodesic edges get their lattice points back, so
@@ -693,7 +702,7 @@ fn compute_cell(
         .pieces_in(cell)
         .into_iter()
         .enumerate()
-        .map(|(k, RegionPiece { region, cover, .. })| {
+        .map(|(k, RegionPiece { region, cover, convex, .. })| {
             let within = match cover {
                 Cover::Full => (areas.clone(), None),
                 Cover::Partial(piece) => {
@@ -709,7 +718,10 @@ fn compute_cell(
                     let before = previous.and_then(|p| Some((p.regions.get(k)?, p.seen.get(k)?)));
                     match before {
                         Some(((r, areas), Some(seen))) if r == region && *seen == key => (areas.clone(), Some(key)),
-                        _ => (near.map(|_, l| index.piece_area_km2(cell, &crate::overlay::intersection(l, piece))), Some(key)),
+                        _ => match convex {
+                            Some(convex) if index.edges == EdgeSplit::Straight => (near.map(|_, l| convex.area_km2_within(l)), Some(key)),
+                            _ => (near.map(|_, l| index.piece_area_km2(cell, &crate::overlay::intersection(l, piece))), Some(key)),
+                        },
                     }
                 }
             };

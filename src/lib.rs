@@ -48,6 +48,7 @@ pub mod area;
 mod fingerprint;
 pub mod change;
 pub mod classify;
+pub mod convex;
 pub mod crs;
 pub mod error;
 mod geojson;
