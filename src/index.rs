@@ -482,10 +482,9 @@ impl CellMap {
     /// region covers wholly adds its area as it is, and only pieces in the cells that the
     /// region's boundary crosses are clipped.
     pub fn areas_within(&self, grid: Grid, region: &MultiPolygon<f64>) -> PerStatus<f64> {
-        let cover = cover_cells(&grid, region);
-        let region_pieces: RTree<RegionPiece> = RTree::bulk_load(
-            cover.iter().map(|(cell, cover)| RegionPiece::new(&grid, 0, *cell, cover.clone())).collect(),
-        );
+        let pieces: HashMap<CellId, RegionPiece> =
+            cover_cells(&grid, region).into_iter().map(|(cell, cover)| (cell, RegionPiece::new(&grid, 0, cell, cover))).collect();
+        let region_pieces: RTree<RegionPiece> = RTree::bulk_load(pieces.values().cloned().collect());
         let mut met: Vec<(CellId, Status)> = self
             .pieces()
             .intersection_candidates_with_other_tree(&region_pieces)
@@ -497,13 +496,18 @@ impl CellMap {
         met.dedup();
         let mut areas = PerStatus::<f64>::default();
         for (cell, status) in met {
-            let (Some(layers), Some(cover)) = (self.cells.get(&cell), cover.get(&cell)) else {
+            let (Some(layers), Some(piece)) = (self.cells.get(&cell), pieces.get(&cell)) else {
                 continue;
             };
             let layer = &layers.layers[status];
-            areas[status] += match cover {
-                Cover::Full => piece_area_km2(grid, self.edges, cell, layer),
-                Cover::Partial(piece) => crate::overlay::in_frame(grid.rect(cell), || {
+            areas[status] += match (&piece.cover, &piece.convex, self.edges) {
+                (Cover::Full, _, _) => piece_area_km2(grid, self.edges, cell, layer),
+                (Cover::Partial(_), Some(convex), EdgeSplit::Straight) => {
+                    let [min, max] = [piece.envelope.lower(), piece.envelope.upper()];
+                    let bbox = Rect::new(Coord { x: min[0], y: min[1] }, Coord { x: max[0], y: max[1] });
+                    convex.area_km2_within(&MultiPolygon::new(crate::grid::clip_near(&layer.0, bbox)))
+                }
+                (Cover::Partial(piece), _, _) => crate::overlay::in_frame(grid.rect(cell), || {
                     piece_area_km2(grid, self.edges, cell, &crate::overlay::intersection(layer, piece))
                 }),
             };
