@@ -45,7 +45,7 @@ impl FromStr for Format {
 /// write_records(&rows, Format::Csv, &mut csv).unwrap();
 /// assert_eq!(String::from_utf8(csv).unwrap(), "region,occupied_km2,held_km2\ntotal,1.5,\n");
 /// ```
-pub fn write_records<T: Serialize>(records: &[T], format: Format, out: &mut dyn Write) -> io::Result<()> {
+pub fn write_records<T: Serialize + Sync>(records: &[T], format: Format, out: &mut dyn Write) -> io::Result<()> {
     let flat_record = |r: &T| {
         let mut cells = Vec::new();
         flatten("", serde_json::to_value(r).unwrap_or(Value::Null), &mut cells);
@@ -60,18 +60,20 @@ pub fn write_records<T: Serialize>(records: &[T], format: Format, out: &mut dyn 
         // the first record's keys; every row's cells are written straight into one line
         // (tens of thousands of rows for hundreds of regions).
         Format::Csv => {
-            let mut line = String::new();
-            for (i, record) in records.iter().enumerate() {
-                let value = serde_json::to_value(record).unwrap_or(Value::Null);
-                if i == 0 {
-                    let mut header = Vec::new();
-                    flatten("", value.clone(), &mut header);
-                    writeln!(out, "{}", header.iter().map(|(k, _)| csv_cell(k)).collect::<Vec<_>>().join(","))?;
+            use rayon::prelude::*;
+            if let Some(first) = records.first() {
+                let mut header = Vec::new();
+                flatten("", serde_json::to_value(first).unwrap_or(Value::Null), &mut header);
+                writeln!(out, "{}", header.iter().map(|(k, _)| csv_cell(k)).collect::<Vec<_>>().join(","))?;
+            }
+            // Formatted on all cores a batch at a time (a float's shortest text is most of
+            // the cost), written in order.
+            const ROWS: usize = 1024;
+            for batch in records.chunks(ROWS * 2 * rayon::current_num_threads()) {
+                let texts: Vec<String> = batch.par_chunks(ROWS).map(csv_rows).collect();
+                for text in texts {
+                    out.write_all(text.as_bytes())?;
                 }
-                line.clear();
-                csv_cells(&value, &mut line, &mut true);
-                line.push('\n');
-                out.write_all(line.as_bytes())?;
             }
             return Ok(());
         }
@@ -137,33 +139,206 @@ fn flatten(prefix: &str, value: Value, out: &mut Vec<(String, Value)>) {
     }
 }
 
-/// The cells of one record, as [`flatten`] and [`plain`] make them, appended to `line`.
-fn csv_cells(value: &Value, line: &mut String, first: &mut bool) {
-    use std::fmt::Write as _;
-    if let Value::Object(map) = value {
-        for v in map.values() {
-            csv_cells(v, line, first);
+/// CSV lines of records, one per record.
+fn csv_rows<T: Serialize>(records: &[T]) -> String {
+    let mut text = String::with_capacity(records.len() * 128);
+    for record in records {
+        let start = text.len();
+        let mut cells = CsvCells { line: &mut text, first: true };
+        if record.serialize(&mut cells).is_err() {
+            // (a record that cannot be serialized is an empty row, as its value would be)
+            text.truncate(start);
         }
-        return;
+        text.push('\n');
     }
-    if !*first {
-        line.push(',');
+    text
+}
+
+/// The cells of one record, as [`flatten`] and [`plain`] make them from its JSON value,
+/// appended to a line straight from its serialization (no value is built: tens of
+/// thousands of rows for hundreds of regions). Nested structs and maps give their values
+/// in order, a sequence its length, a missing or non-finite number an empty cell.
+struct CsvCells<'a> {
+    line: &'a mut String,
+    first: bool,
+}
+
+impl CsvCells<'_> {
+    fn cell(&mut self, text: impl std::fmt::Display) -> Result<(), serde_json::Error> {
+        use std::fmt::Write as _;
+        if !self.first {
+            self.line.push(',');
+        }
+        self.first = false;
+        // (writing to a String cannot fail)
+        let _ = write!(self.line, "{text}");
+        Ok(())
     }
-    *first = false;
-    // (writing to a String cannot fail)
-    let _ = match value {
-        Value::Null | Value::Object(_) => Ok(()),
-        Value::Array(items) => write!(line, "{}", items.len()),
-        Value::String(text) if text.contains([',', '"', '\n', '\r']) => {
-            line.push_str(&csv_cell(text));
-            Ok(())
+
+    fn number(&mut self, n: Option<serde_json::Number>) -> Result<(), serde_json::Error> {
+        match n {
+            Some(n) => self.cell(n),
+            None => self.cell(""),
         }
-        Value::String(text) => {
-            line.push_str(text);
-            Ok(())
+    }
+
+    fn text(&mut self, text: &str) -> Result<(), serde_json::Error> {
+        match text.contains([',', '"', '\n', '\r']) {
+            true => self.cell(csv_cell(text)),
+            false => self.cell(text),
         }
-        other => write!(line, "{other}"),
-    };
+    }
+}
+
+/// Counts the elements of a sequence, which a CSV cell shows as their number.
+struct Count<'a, 'b> {
+    cells: &'b mut CsvCells<'a>,
+    n: usize,
+}
+
+macro_rules! count_elements {
+    ($($trait:ident :: $method:ident),*) => {$(
+        impl serde::ser::$trait for Count<'_, '_> {
+            type Ok = ();
+            type Error = serde_json::Error;
+            fn $method<T: Serialize + ?Sized>(&mut self, _: &T) -> Result<(), serde_json::Error> {
+                self.n += 1;
+                Ok(())
+            }
+            fn end(self) -> Result<(), serde_json::Error> {
+                self.cells.cell(self.n)
+            }
+        }
+    )*};
+}
+count_elements!(SerializeSeq::serialize_element, SerializeTuple::serialize_element, SerializeTupleStruct::serialize_field, SerializeTupleVariant::serialize_field);
+
+impl serde::ser::SerializeMap for &mut CsvCells<'_> {
+    type Ok = ();
+    type Error = serde_json::Error;
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, _: &T) -> Result<(), serde_json::Error> {
+        Ok(())
+    }
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), serde_json::Error> {
+        value.serialize(&mut **self)
+    }
+    fn end(self) -> Result<(), serde_json::Error> {
+        Ok(())
+    }
+}
+
+macro_rules! fields_in_order {
+    ($($trait:ident),*) => {$(
+        impl serde::ser::$trait for &mut CsvCells<'_> {
+            type Ok = ();
+            type Error = serde_json::Error;
+            fn serialize_field<T: Serialize + ?Sized>(&mut self, _: &'static str, value: &T) -> Result<(), serde_json::Error> {
+                value.serialize(&mut **self)
+            }
+            fn end(self) -> Result<(), serde_json::Error> {
+                Ok(())
+            }
+        }
+    )*};
+}
+fields_in_order!(SerializeStruct, SerializeStructVariant);
+
+impl<'a, 'b> serde::Serializer for &'b mut CsvCells<'a> {
+    type Ok = ();
+    type Error = serde_json::Error;
+    type SerializeSeq = Count<'a, 'b>;
+    type SerializeTuple = Count<'a, 'b>;
+    type SerializeTupleStruct = Count<'a, 'b>;
+    type SerializeTupleVariant = Count<'a, 'b>;
+    type SerializeMap = Self;
+    type SerializeStruct = Self;
+    type SerializeStructVariant = Self;
+
+    fn serialize_bool(self, v: bool) -> Result<(), serde_json::Error> {
+        self.cell(v)
+    }
+    fn serialize_i8(self, v: i8) -> Result<(), serde_json::Error> {
+        self.cell(v)
+    }
+    fn serialize_i16(self, v: i16) -> Result<(), serde_json::Error> {
+        self.cell(v)
+    }
+    fn serialize_i32(self, v: i32) -> Result<(), serde_json::Error> {
+        self.cell(v)
+    }
+    fn serialize_i64(self, v: i64) -> Result<(), serde_json::Error> {
+        self.cell(v)
+    }
+    fn serialize_u8(self, v: u8) -> Result<(), serde_json::Error> {
+        self.cell(v)
+    }
+    fn serialize_u16(self, v: u16) -> Result<(), serde_json::Error> {
+        self.cell(v)
+    }
+    fn serialize_u32(self, v: u32) -> Result<(), serde_json::Error> {
+        self.cell(v)
+    }
+    fn serialize_u64(self, v: u64) -> Result<(), serde_json::Error> {
+        self.cell(v)
+    }
+    fn serialize_f32(self, v: f32) -> Result<(), serde_json::Error> {
+        self.number(serde_json::Number::from_f64(f64::from(v)))
+    }
+    fn serialize_f64(self, v: f64) -> Result<(), serde_json::Error> {
+        // (serde_json's own text for a number, as the JSON value would show it)
+        self.number(serde_json::Number::from_f64(v))
+    }
+    fn serialize_char(self, v: char) -> Result<(), serde_json::Error> {
+        self.text(v.encode_utf8(&mut [0; 4]))
+    }
+    fn serialize_str(self, v: &str) -> Result<(), serde_json::Error> {
+        self.text(v)
+    }
+    fn serialize_bytes(self, v: &[u8]) -> Result<(), serde_json::Error> {
+        self.cell(v.len())
+    }
+    fn serialize_none(self) -> Result<(), serde_json::Error> {
+        self.cell("")
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), serde_json::Error> {
+        value.serialize(self)
+    }
+    fn serialize_unit(self) -> Result<(), serde_json::Error> {
+        self.cell("")
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Result<(), serde_json::Error> {
+        self.cell("")
+    }
+    fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> Result<(), serde_json::Error> {
+        self.text(variant)
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, value: &T) -> Result<(), serde_json::Error> {
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(self, _: &'static str, _: u32, _: &'static str, value: &T) -> Result<(), serde_json::Error> {
+        value.serialize(self)
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Count<'a, 'b>, serde_json::Error> {
+        Ok(Count { cells: self, n: 0 })
+    }
+    fn serialize_tuple(self, _: usize) -> Result<Count<'a, 'b>, serde_json::Error> {
+        Ok(Count { cells: self, n: 0 })
+    }
+    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Count<'a, 'b>, serde_json::Error> {
+        Ok(Count { cells: self, n: 0 })
+    }
+    fn serialize_tuple_variant(self, _: &'static str, _: u32, _: &'static str, _: usize) -> Result<Count<'a, 'b>, serde_json::Error> {
+        Ok(Count { cells: self, n: 0 })
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Self, serde_json::Error> {
+        Ok(self)
+    }
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self, serde_json::Error> {
+        Ok(self)
+    }
+    fn serialize_struct_variant(self, _: &'static str, _: u32, _: &'static str, _: usize) -> Result<Self, serde_json::Error> {
+        Ok(self)
+    }
 }
 
 fn plain(v: &Value) -> String {
@@ -190,5 +365,51 @@ fn csv_cell(s: &str) -> String {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
         s.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Serialize)]
+    enum Kind {
+        Polygon,
+    }
+
+    #[derive(Serialize)]
+    struct Inner {
+        a: f64,
+        b: Option<u32>,
+    }
+
+    #[derive(Serialize)]
+    struct Row {
+        name: String,
+        inner: Inner,
+        missing: Option<f64>,
+        not_a_number: f64,
+        list: Vec<u8>,
+        kind: Kind,
+        tiny: f64,
+    }
+
+    #[test]
+    fn csv_cells_flatten_nested_records_as_their_json_values_would() {
+        let rows = [Row {
+            name: "Kyiv, \"city\"".into(),
+            inner: Inner { a: 0.1 + 0.2, b: None },
+            missing: None,
+            not_a_number: f64::NAN,
+            list: vec![1, 2, 3],
+            kind: Kind::Polygon,
+            tiny: 1e-7,
+        }];
+        let mut csv = Vec::new();
+        write_records(&rows, Format::Csv, &mut csv).unwrap();
+        assert_eq!(
+            String::from_utf8(csv).unwrap(),
+            "name,inner.a,inner.b,missing,not_a_number,list,kind,tiny\n\"Kyiv, \"\"city\"\"\",0.30000000000000004,,,,3,Polygon,1e-7\n"
+        );
     }
 }
