@@ -100,6 +100,12 @@ impl ConvexPolygon {
         if input.len() > 1 && input.first() == input.last() {
             input.pop();
         }
+        // From its least vertex, so that the ring clipped, and the rounding of its area,
+        // do not depend on where the ring started: the engine reuses an area when the
+        // layers near a region are the same, wherever their rings start.
+        if let Some(least) = (0..input.len()).min_by(|&i, &j| input[i].x.total_cmp(&input[j].x).then(input[i].y.total_cmp(&input[j].y))) {
+            input.rotate_left(least);
+        }
         let ring_box = ring.bounding_rect()?;
         if !geo::Intersects::intersects(&ring_box, &self.bbox) {
             return None;
@@ -148,17 +154,21 @@ impl ConvexPolygon {
     /// overlap one another (a dissolved layer), as for any sum of areas.
     pub fn area_km2_within(&self, shape: &MultiPolygon<f64>) -> f64 {
         let ring_area = |ring: &LineString<f64>| self.clip_ring(ring).map_or(0.0, |r| crate::area::straight_ring_area_m2(&r));
-        let m2: f64 = shape
+        // (summed in order of size: the same total whichever order the polygons and holes
+        // come in)
+        let in_order = |mut areas: Vec<f64>| {
+            areas.sort_unstable_by(f64::total_cmp);
+            areas.into_iter().sum::<f64>()
+        };
+        let polygons = shape
             .0
             .iter()
-            .map(|polygon| {
-                let shell = ring_area(polygon.exterior());
-                match shell {
-                    0.0 => 0.0,
-                    _ => (shell - polygon.interiors().iter().map(ring_area).sum::<f64>()).max(0.0),
-                }
+            .map(|polygon| match ring_area(polygon.exterior()) {
+                0.0 => 0.0,
+                shell => (shell - in_order(polygon.interiors().iter().map(ring_area).collect())).max(0.0),
             })
-            .sum();
+            .collect();
+        let m2 = in_order(polygons);
         m2 / crate::area::M2_PER_KM2 + 0.0
     }
 }
