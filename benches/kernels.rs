@@ -14,6 +14,10 @@ use frontline::synth::{Synth, SynthConfig};
 use frontline::{AreaKm2, Status};
 use std::hint::black_box;
 
+// (the allocator of the `frontline` binary, so that the kernels cost what they cost there)
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn kernels(c: &mut Criterion) {
     let synth = Synth::new(SynthConfig::new().days(60).towns(50)).expect("a valid configuration");
     let days: Vec<_> = synth.snapshots().collect();
