@@ -149,13 +149,18 @@ impl Analysis {
                 Ok((snapshot.time, areas))
             }),
             Engine::Indexed => {
-                let index = self.region_index();
-                in_time_order_by_runs(files, |run| {
+                // The regions are cut into cells while each run reads its first snapshot.
+                let runs = runs(files);
+                let (index, firsts): (RegionIndex, Vec<Option<Result<Snapshot>>>) = rayon::join(
+                    || self.region_index(),
+                    || runs.par_iter().map(|run| run.first().map(|path| read_snapshot(path, &self.read))).collect(),
+                );
+                in_time_order_by_runs(files, runs.into_iter().zip(firsts).collect(), |(run, first)| {
                     let mut timeline = Timeline::new();
                     let mut measured = Vec::with_capacity(run.len());
                     // Each snapshot is measured while the next one is read: a core whose
                     // run is done can take over the reading of another's.
-                    let mut next = run.first().map(|path| read_snapshot(path, &self.read));
+                    let mut next = first;
                     for i in 0..run.len() {
                         let Some(current) = next.take() else { break };
                         let (following, result) = rayon::join(
@@ -238,16 +243,22 @@ pub(crate) fn in_time_order<T: Send>(
 /// One file's outcome: its snapshot time and the result.
 pub(crate) type Timed<T> = Result<(DateTime<Utc>, T)>;
 
-/// Like [`in_time_order`], with the files split into one run of consecutive files per
-/// thread; `job` handles a whole run in order and returns one result per file.
-pub(crate) fn in_time_order_by_runs<T: Send>(
+/// The files split into one run of consecutive files per core.
+fn runs(files: &[PathBuf]) -> Vec<&[PathBuf]> {
+    let size = files.len().div_ceil(rayon::current_num_threads().max(1)).max(1);
+    files.chunks(size).collect()
+}
+
+/// Like [`in_time_order`], for runs of consecutive files (see [`runs`]), each given with
+/// what its job needs (`R`): `job` handles a whole run in order and returns one result per
+/// file, the runs are handled in parallel, and the results come back in time order.
+pub(crate) fn in_time_order_by_runs<R: Send, T: Send>(
     files: &[PathBuf],
-    job: impl Fn(&[PathBuf]) -> Vec<Timed<T>> + Sync,
+    runs: Vec<R>,
+    job: impl Fn(R) -> Vec<Timed<T>> + Sync,
 ) -> Result<Vec<T>> {
-    let runs = rayon::current_num_threads().max(1);
-    let size = files.len().div_ceil(runs).max(1);
     let mut results: Vec<Timed<T>> = Vec::with_capacity(files.len());
-    let per_run: Vec<Vec<Timed<T>>> = files.par_chunks(size).map(&job).collect();
+    let per_run: Vec<Vec<Timed<T>>> = runs.into_par_iter().map(&job).collect();
     for outcome in per_run {
         results.extend(outcome);
     }
