@@ -159,6 +159,39 @@ impl Change {
         Change { gained, lost, transitions, edges: earlier.edges }
     }
 
+    /// [`Change::between`] for straight edges, when everything that differs between the
+    /// two states' layers of a status lies in that status's window (`None`: nothing
+    /// differs). Each comparison sees only the layers near what it compares: a status's two
+    /// states within its window, and a gained or lost piece with the other layer around it.
+    /// A box's cut puts points on straight edges, which changes no area.
+    pub(crate) fn between_in(earlier: &Layers, later: &Layers, windows: &PerStatus<Option<geo::Rect<f64>>>) -> Change {
+        use geo::BoundingRect;
+        let near = |layer: &MultiPolygon<f64>, window: geo::Rect<f64>| MultiPolygon::new(crate::grid::clip_near(&layer.0, window));
+        let PerStatus { occupied: (go, lo), contested: (gc, lc), liberated: (gl, ll) } = PerStatus::from_fn(|s| match windows[s] {
+            None => (empty(), empty()),
+            Some(window) => differences(&near(later.get(s), window), &near(earlier.get(s), window)),
+        });
+        let gained = PerStatus { occupied: go, contested: gc, liberated: gl };
+        let lost = PerStatus { occupied: lo, contested: lc, liberated: ll };
+        let around = |piece: &MultiPolygon<f64>, layer: &MultiPolygon<f64>| match piece.bounding_rect() {
+            None => empty(),
+            Some(bbox) => near(layer, bbox),
+        };
+        let (held_to_contested, occupied_to_contested) =
+            outside_and_inside(&gained.contested, &around(&gained.contested, earlier.get(Status::Occupied)));
+        let (held_to_occupied, contested_to_occupied) =
+            outside_and_inside(&gained.occupied, &around(&gained.occupied, earlier.get(Status::Contested)));
+        let transitions = Transitions {
+            held_to_contested,
+            held_to_occupied,
+            contested_to_occupied,
+            contested_to_held: difference(&lost.contested, &around(&lost.contested, later.get(Status::Occupied))),
+            occupied_to_contested,
+            occupied_to_held: difference(&lost.occupied, &around(&lost.occupied, later.get(Status::Contested))),
+        };
+        Change { gained, lost, transitions, edges: earlier.edges }
+    }
+
     /// The part of the change inside a region.
     pub fn within(&self, region: &Region) -> Change {
         Change {
