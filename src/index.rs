@@ -14,7 +14,7 @@
 //! seen in the previous snapshot is not repaired and cut again.
 
 use crate::convex::ConvexPolygon;
-use crate::fingerprint::{layer_fingerprint, mix, polygon_fingerprint, shape_hash};
+use crate::fingerprint::{layer_fingerprint, polygon_fingerprint, shape_hash};
 use crate::grid::{CellId, Grid};
 use crate::layer::{EdgeSplit, Repair};
 use crate::measure::{AreaRow, SnapshotAreas};
@@ -233,7 +233,7 @@ pub struct CellLayers {
     /// For each of `regions`, a fingerprint of the layers in the region's bounding box,
     /// when it covers part of the cell: when the next snapshot changes the cell elsewhere,
     /// the region's areas are taken over instead of computed again.
-    seen: Vec<Option<u64>>,
+    seen: Vec<Option<PerStatus<u64>>>,
 }
 
 /// A piece in a cell: its status, the hash of its shape, and where to find it (the hash of
@@ -718,15 +718,21 @@ fn compute_cell(
                     // same edge with vertices, 700 m² on a 7 km edge at 48°N, found by
                     // the `geometry` fuzz target)
                     let near = layers.map(|_, l| MultiPolygon::new(crate::grid::clip_near(&l.0, bbox)));
-                    let key = Status::ALL.iter().fold(0u64, |h, s| mix(h ^ layer_fingerprint(&near[*s])));
-                    let before = previous.and_then(|p| Some((p.regions.get(k)?, p.seen.get(k)?)));
-                    match before {
-                        Some(((r, areas), Some(seen))) if r == region && *seen == key => (areas.clone(), Some(key)),
+                    // Status by status: the front moves the grey zone and the occupied
+                    // area, and seldom what was liberated around them.
+                    let key = near.map(|_, l| layer_fingerprint(l));
+                    let before = previous.and_then(|p| match (p.regions.get(k)?, p.seen.get(k)?) {
+                        ((r, areas), Some(seen)) if r == region => Some((areas, seen)),
+                        _ => None,
+                    });
+                    let areas = PerStatus::from_fn(|status| match before {
+                        Some((areas, seen)) if seen[status] == key[status] => areas[status],
                         _ => match convex {
-                            Some(convex) if index.edges == EdgeSplit::Straight => (near.map(|_, l| convex.area_km2_within(l)), Some(key)),
-                            _ => (near.map(|_, l| index.piece_area_km2(cell, &crate::overlay::intersection(l, piece))), Some(key)),
+                            Some(convex) if index.edges == EdgeSplit::Straight => convex.area_km2_within(&near[status]),
+                            _ => index.piece_area_km2(cell, &crate::overlay::intersection(&near[status], piece)),
                         },
-                    }
+                    });
+                    (areas, Some(key))
                 }
             };
             ((*region, within.0), within.1)
