@@ -48,6 +48,22 @@ fn areas_agree(indexed: &[SnapshotAreas], plain: &[SnapshotAreas], bound: f64) -
     worst
 }
 
+/// The figures of two change rows side by side: gained and lost per status, and the
+/// transitions into and out of the occupied area.
+fn figure_pairs(x: &frontline::ChangeRow, y: &frontline::ChangeRow) -> [(f64, f64); 9] {
+    [
+        (x.occupied_gained_km2, y.occupied_gained_km2),
+        (x.occupied_lost_km2, y.occupied_lost_km2),
+        (x.contested_gained_km2, y.contested_gained_km2),
+        (x.contested_lost_km2, y.contested_lost_km2),
+        (x.liberated_gained_km2, y.liberated_gained_km2),
+        (x.liberated_lost_km2, y.liberated_lost_km2),
+        (x.transitions.held_to_occupied, y.transitions.held_to_occupied),
+        (x.transitions.contested_to_occupied, y.transitions.contested_to_occupied),
+        (x.transitions.occupied_to_held, y.transitions.occupied_to_held),
+    ]
+}
+
 #[test]
 fn indexed_and_plain_engines_agree_on_areas_and_changes() {
     let Some(data) = data_dir() else { return };
@@ -73,18 +89,7 @@ fn indexed_and_plain_engines_agree_on_areas_and_changes() {
     for (x, y) in c.rows.iter().zip(&d.rows) {
         assert_eq!((&x.period, &x.region), (&y.period, &y.region));
         let region = regions[x.region.as_str()];
-        let pairs = [
-            (x.occupied_gained_km2, y.occupied_gained_km2),
-            (x.occupied_lost_km2, y.occupied_lost_km2),
-            (x.contested_gained_km2, y.contested_gained_km2),
-            (x.contested_lost_km2, y.contested_lost_km2),
-            (x.liberated_gained_km2, y.liberated_gained_km2),
-            (x.liberated_lost_km2, y.liberated_lost_km2),
-            (x.transitions.held_to_occupied, y.transitions.held_to_occupied),
-            (x.transitions.contested_to_occupied, y.transitions.contested_to_occupied),
-            (x.transitions.occupied_to_held, y.transitions.occupied_to_held),
-        ];
-        for (p, q) in pairs {
+        for (p, q) in figure_pairs(x, y) {
             let e = (p - q).abs() / region;
             worst = worst.max(e);
             assert!(e < 3e-9, "{} {}: indexed {p} plain {q}", x.period, x.region);
@@ -233,15 +238,7 @@ fn the_engines_agree_on_the_towns() {
     let mut moved = 0;
     for (x, y) in c.rows.iter().zip(&d.rows) {
         assert_eq!((&x.period, &x.region), (&y.period, &y.region));
-        let pairs = [
-            (x.occupied_gained_km2, y.occupied_gained_km2),
-            (x.occupied_lost_km2, y.occupied_lost_km2),
-            (x.contested_gained_km2, y.contested_gained_km2),
-            (x.contested_lost_km2, y.contested_lost_km2),
-            (x.transitions.held_to_occupied, y.transitions.held_to_occupied),
-            (x.transitions.contested_to_occupied, y.transitions.contested_to_occupied),
-        ];
-        for (p, q) in pairs {
+        for (p, q) in figure_pairs(x, y) {
             let e = (p - q).abs() * 1e6;
             worst = worst.max(e);
             assert!(e < 50.0, "{} {}: indexed {p} plain {q}", x.period, x.region);
