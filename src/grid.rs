@@ -144,17 +144,21 @@ fn clip_ring_strips(ring: &LineString<f64>, vertical: bool, lines: &[f64]) -> Ve
     let (first_line, step) = (lines[0], lines[1] - lines[0]);
     // The strips a stretch of values may meet: a superset (`inside` decides), by twice the
     // tolerance, so that a value within it of a line reaches the strips on both sides.
-    let strip_of = |v: f64| (((v - first_line) / step).floor().max(0.0) as usize).min(strips - 1);
+    // (truncation is the floor of a value made non-negative first, without a call to floor)
+    let strip_of = |v: f64| (((v - first_line) / step).max(0.0) as usize).min(strips - 1);
+    // Each vertex's lowest and highest strip, once: an edge's strips run from the lower of
+    // its ends' lowest to the higher of their highest (strip_of is monotonic).
+    let reach: Vec<(usize, usize)> = coords.iter().map(|c| (strip_of(along(c) - 2.0 * ON_LINE), strip_of(along(c) + 2.0 * ON_LINE))).collect();
     let mut out: Vec<Vec<Coord<f64>>> = vec![Vec::new(); strips];
     let push = |c: Coord<f64>, out: &mut Vec<Coord<f64>>| {
         if out.last() != Some(&c) {
             out.push(c);
         }
     };
-    for edge in coords.windows(2) {
+    for (edge, ends) in coords.windows(2).zip(reach.windows(2)) {
         let (p, q) = (edge[0], edge[1]);
         let (ap, aq) = (along(&p), along(&q));
-        let (from, to) = (strip_of(ap.min(aq) - 2.0 * ON_LINE), strip_of(ap.max(aq) + 2.0 * ON_LINE));
+        let (from, to) = (ends[0].0.min(ends[1].0), ends[0].1.max(ends[1].1));
         for (strip, part) in out.iter_mut().enumerate().take(to + 1).skip(from) {
             let (low, high) = (lines[strip], lines[strip + 1]);
             let inside = |v: f64| v >= low - ON_LINE && v <= high + ON_LINE;
