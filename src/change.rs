@@ -212,24 +212,31 @@ impl Change {
         }
     }
 
-    /// [`Change::within_area`] for an area much larger than the change (a region's piece of
-    /// a grid cell, with thousands of vertices along a border): each shape meets only the
-    /// part of the area in its bounding box. The box's cuts put points on the area's edges,
-    /// which with straight edges changes no area.
-    pub(crate) fn within_large_area(&self, area: &MultiPolygon<f64>) -> Change {
+    /// The areas (by `measure`) of the change within an area much larger than the change
+    /// (a region's piece of a grid cell, with thousands of vertices along a border): each
+    /// shape meets only the part of the area in its bounding box, whose cuts put points on
+    /// the area's edges, which with straight edges changes no area. The gained and lost
+    /// occupied and contested areas are added up from the transitions they are made of
+    /// (gained contested: from held and from occupied; lost contested: to held and to
+    /// occupied; likewise occupied), so that eight shapes meet the area instead of twelve.
+    pub(crate) fn areas_within_large_area(&self, area: &MultiPolygon<f64>, measure: impl Fn(&MultiPolygon<f64>) -> f64) -> ChangeAreas {
         use geo::BoundingRect;
-        let within = |shape: &MultiPolygon<f64>| {
-            let Some(bbox) = shape.bounding_rect() else {
-                return MultiPolygon::new(Vec::new());
-            };
-            intersection(shape, &MultiPolygon::new(crate::grid::clip_near(&area.0, bbox)))
+        let within = |shape: &MultiPolygon<f64>| match shape.bounding_rect() {
+            None => 0.0,
+            Some(bbox) => measure(&intersection(shape, &MultiPolygon::new(crate::grid::clip_near(&area.0, bbox)))),
         };
-        Change {
-            gained: self.gained.map(|_, g| within(g)),
-            lost: self.lost.map(|_, l| within(l)),
-            transitions: self.transitions.map(within),
-            edges: self.edges,
-        }
+        let t = self.transitions.map(within);
+        let gained = PerStatus {
+            occupied: t.held_to_occupied + t.contested_to_occupied,
+            contested: t.held_to_contested + t.occupied_to_contested,
+            liberated: within(&self.gained.liberated),
+        };
+        let lost = PerStatus {
+            occupied: t.occupied_to_held + t.occupied_to_contested,
+            contested: t.contested_to_held + t.contested_to_occupied,
+            liberated: within(&self.lost.liberated),
+        };
+        ChangeAreas { gained, lost, transitions: t }
     }
 
     /// Adds the pieces of another change (of a disjoint area) to this one.
