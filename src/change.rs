@@ -62,6 +62,7 @@ use geo::MultiPolygon;
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{json, Value};
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -142,21 +143,8 @@ impl Change {
     /// makes them).
     pub fn between(earlier: &Layers, later: &Layers) -> Change {
         // Seven overlay graphs, one per pair of layers compared, each read twice.
-        let PerStatus { occupied: (go, lo), contested: (gc, lc), liberated: (gl, ll) } =
-            PerStatus::from_fn(|s| differences(later.get(s), earlier.get(s)));
-        let gained = PerStatus { occupied: go, contested: gc, liberated: gl };
-        let lost = PerStatus { occupied: lo, contested: lc, liberated: ll };
-        let (held_to_contested, occupied_to_contested) = outside_and_inside(&gained.contested, earlier.get(Status::Occupied));
-        let (held_to_occupied, contested_to_occupied) = outside_and_inside(&gained.occupied, earlier.get(Status::Contested));
-        let transitions = Transitions {
-            held_to_contested,
-            held_to_occupied,
-            contested_to_occupied,
-            contested_to_held: difference(&lost.contested, later.get(Status::Occupied)),
-            occupied_to_contested,
-            occupied_to_held: difference(&lost.occupied, later.get(Status::Contested)),
-        };
-        Change { gained, lost, transitions, edges: earlier.edges }
+        let differences = PerStatus::from_fn(|s| differences(later.get(s), earlier.get(s)));
+        Change::from_differences(earlier, later, differences, |_, layer| Cow::Borrowed(layer))
     }
 
     /// [`Change::between`] for straight edges, when everything that differs between the
@@ -167,16 +155,30 @@ impl Change {
     pub(crate) fn between_in(earlier: &Layers, later: &Layers, windows: &PerStatus<Option<geo::Rect<f64>>>) -> Change {
         use geo::BoundingRect;
         let near = |layer: &MultiPolygon<f64>, window: geo::Rect<f64>| MultiPolygon::new(crate::grid::clip_near(&layer.0, window));
-        let PerStatus { occupied: (go, lo), contested: (gc, lc), liberated: (gl, ll) } = PerStatus::from_fn(|s| match windows[s] {
+        let differences = PerStatus::from_fn(|s| match windows[s] {
             None => (empty(), empty()),
             Some(window) => differences(&near(later.get(s), window), &near(earlier.get(s), window)),
         });
+        Change::from_differences(earlier, later, differences, |piece, layer| {
+            Cow::Owned(match piece.bounding_rect() {
+                None => empty(),
+                Some(bbox) => near(layer, bbox),
+            })
+        })
+    }
+
+    /// The change made of each status's gained and lost pieces (`differences`, in that
+    /// order), its transitions split off by the other statuses' layers: `around(piece,
+    /// layer)` gives as much of `layer` as the comparison with `piece` needs.
+    fn from_differences<'a>(
+        earlier: &'a Layers,
+        later: &'a Layers,
+        differences: PerStatus<(MultiPolygon<f64>, MultiPolygon<f64>)>,
+        around: impl Fn(&MultiPolygon<f64>, &'a MultiPolygon<f64>) -> Cow<'a, MultiPolygon<f64>>,
+    ) -> Change {
+        let PerStatus { occupied: (go, lo), contested: (gc, lc), liberated: (gl, ll) } = differences;
         let gained = PerStatus { occupied: go, contested: gc, liberated: gl };
         let lost = PerStatus { occupied: lo, contested: lc, liberated: ll };
-        let around = |piece: &MultiPolygon<f64>, layer: &MultiPolygon<f64>| match piece.bounding_rect() {
-            None => empty(),
-            Some(bbox) => near(layer, bbox),
-        };
         let (held_to_contested, occupied_to_contested) =
             outside_and_inside(&gained.contested, &around(&gained.contested, earlier.get(Status::Occupied)));
         let (held_to_occupied, contested_to_occupied) =
