@@ -85,21 +85,26 @@ pub struct RegionPiece {
     /// A partial cover that is one convex polygon (a town drawn as a circle): measured
     /// within by clipping, without a boolean operation.
     convex: Option<ConvexPolygon>,
+    /// A partial cover's bounding box (`None` for a full one, or an empty piece).
+    bbox: Option<Rect<f64>>,
     envelope: AABB<[f64; 2]>,
 }
 
 impl RegionPiece {
     fn new(grid: &Grid, region: usize, cell: CellId, cover: Cover) -> RegionPiece {
-        let bbox = match &cover {
-            Cover::Full => None,
-            Cover::Partial(piece) => geo::BoundingRect::bounding_rect(piece),
-        }
-        .unwrap_or_else(|| grid.rect(cell));
-        let convex = match &cover {
-            Cover::Full => None,
-            Cover::Partial(piece) => ConvexPolygon::of(piece),
+        let (bbox, convex) = match &cover {
+            Cover::Full => (None, None),
+            Cover::Partial(piece) => (geo::BoundingRect::bounding_rect(piece), ConvexPolygon::of(piece)),
         };
-        RegionPiece { region, cell, cover, convex, envelope: envelope_of(bbox) }
+        let envelope = envelope_of(bbox.unwrap_or_else(|| grid.rect(cell)));
+        RegionPiece { region, cell, cover, convex, bbox, envelope }
+    }
+
+    /// The convex polygon to clip to, when the piece is one and edges are straight lines
+    /// in longitude/latitude (the clip sums straight edges; geodesic models go through the
+    /// boolean operation and their lattice).
+    fn clip_for(&self, edges: EdgeSplit) -> Option<&ConvexPolygon> {
+        self.convex.as_ref().filter(|_| edges == EdgeSplit::Straight)
     }
 }
 
@@ -500,13 +505,9 @@ impl CellMap {
                 continue;
             };
             let layer = &layers.layers[status];
-            areas[status] += match (&piece.cover, &piece.convex, self.edges) {
+            areas[status] += match (&piece.cover, piece.clip_for(self.edges), piece.bbox) {
                 (Cover::Full, _, _) => piece_area_km2(grid, self.edges, cell, layer),
-                (Cover::Partial(_), Some(convex), EdgeSplit::Straight) => {
-                    let [min, max] = [piece.envelope.lower(), piece.envelope.upper()];
-                    let bbox = Rect::new(Coord { x: min[0], y: min[1] }, Coord { x: max[0], y: max[1] });
-                    convex.area_km2_within(&MultiPolygon::new(crate::grid::clip_near(&layer.0, bbox)))
-                }
+                (Cover::Partial(_), Some(convex), Some(bbox)) => convex.area_km2_within(&MultiPolygon::new(crate::grid::clip_near(&layer.0, bbox))),
                 (Cover::Partial(piece), _, _) => crate::overlay::in_frame(grid.rect(cell), || {
                     piece_area_km2(grid, self.edges, cell, &crate::overlay::intersection(layer, piece))
                 }),
@@ -562,9 +563,9 @@ pub fn change_between(index: &RegionIndex, before: &CellMap, after: &CellMap) ->
             let regions = index
                 .pieces_in(*id)
                 .into_iter()
-                .map(|p| match (&p.cover, &p.convex, index.edges) {
+                .map(|p| match (&p.cover, p.clip_for(index.edges), index.edges) {
                     (Cover::Full, _, _) => (p.region, areas.clone()),
-                    (Cover::Partial(_), Some(convex), EdgeSplit::Straight) => (p.region, change.areas_by(|shape| convex.area_km2_within(shape))),
+                    (Cover::Partial(_), Some(convex), _) => (p.region, change.areas_by(|shape| convex.area_km2_within(shape))),
                     // (a box cut of the region's piece puts points on its edges: no area
                     // with straight edges, a lens with geodesic ones)
                     (Cover::Partial(piece), _, EdgeSplit::Straight) => (p.region, change.areas_within_large_area(piece, measure)),
@@ -706,11 +707,12 @@ fn compute_cell(
         .pieces_in(cell)
         .into_iter()
         .enumerate()
-        .map(|(k, RegionPiece { region, cover, convex, .. })| {
+        .map(|(k, region_piece)| {
+            let RegionPiece { region, cover, bbox, .. } = region_piece;
             let within = match cover {
                 Cover::Full => (areas.clone(), None),
                 Cover::Partial(piece) => {
-                    let Some(bbox) = geo::BoundingRect::bounding_rect(piece) else {
+                    let Some(bbox) = *bbox else {
                         return ((*region, PerStatus::default()), None);
                     };
                     // (near the box, not on it: a cut along a parallel that coincides
@@ -727,9 +729,9 @@ fn compute_cell(
                     });
                     let areas = PerStatus::from_fn(|status| match before {
                         Some((areas, seen)) if seen[status] == key[status] => areas[status],
-                        _ => match convex {
-                            Some(convex) if index.edges == EdgeSplit::Straight => convex.area_km2_within(&near[status]),
-                            _ => index.piece_area_km2(cell, &crate::overlay::intersection(&near[status], piece)),
+                        _ => match region_piece.clip_for(index.edges) {
+                            Some(convex) => convex.area_km2_within(&near[status]),
+                            None => index.piece_area_km2(cell, &crate::overlay::intersection(&near[status], piece)),
                         },
                     });
                     (areas, Some(key))
