@@ -79,7 +79,7 @@ impl CompensatedSum {
 
 /// A closed ring's distinct vertices (the last one dropped when it repeats the first);
 /// `None` for fewer than three, which enclose nothing.
-fn open_ring(ring: &LineString<f64>) -> Option<&[Coord<f64>]> {
+pub(crate) fn open_ring(ring: &LineString<f64>) -> Option<&[Coord<f64>]> {
     let coords = &ring.0;
     let open = match (coords.first(), coords.last()) {
         (Some(first), Some(last)) if first == last => &coords[..coords.len() - 1],

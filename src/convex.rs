@@ -9,6 +9,7 @@
 //! of its holes, is the area of the polygon inside it: the same figure as the intersection
 //! by a boolean operation, at a fraction of the cost for the few dozen vertices of a town.
 
+use crate::area::open_ring;
 use geo::{BoundingRect, Coord, LineString, MultiPolygon, Polygon, Rect};
 
 /// How far a vertex may turn the wrong way, relative to the lengths of its edges, for a
@@ -50,10 +51,7 @@ impl ConvexPolygon {
         if !polygon.interiors().is_empty() {
             return None;
         }
-        let mut vertices: Vec<Coord<f64>> = polygon.exterior().0.clone();
-        if vertices.len() > 1 && vertices.first() == vertices.last() {
-            vertices.pop();
-        }
+        let mut vertices: Vec<Coord<f64>> = open_ring(polygon.exterior())?.to_vec();
         vertices.dedup();
         if vertices.len() < 3 {
             return None;
@@ -96,10 +94,7 @@ impl ConvexPolygon {
     /// convex polygon's edges with no area between its stretches there (`None`: nothing
     /// inside).
     pub fn clip_ring(&self, ring: &LineString<f64>) -> Option<LineString<f64>> {
-        let mut input: Vec<Coord<f64>> = ring.0.clone();
-        if input.len() > 1 && input.first() == input.last() {
-            input.pop();
-        }
+        let mut input: Vec<Coord<f64>> = open_ring(ring)?.to_vec();
         // From its least vertex, so that the ring clipped, and the rounding of its area,
         // do not depend on where the ring started: the engine reuses an area when the
         // layers near a region are the same, wherever their rings start.
@@ -111,13 +106,13 @@ impl ConvexPolygon {
             return None;
         }
         let mut output = Vec::with_capacity(input.len() + 8);
+        let corners = [ring_box.min(), ring_box.max(), Coord { x: ring_box.min().x, y: ring_box.max().y }, Coord { x: ring_box.max().x, y: ring_box.min().y }];
         let n = self.vertices.len();
         for i in 0..n {
             let (a, b) = (self.vertices[i], self.vertices[(i + 1) % n]);
             let side = |p: Coord<f64>| cross(b - a, p - a);
             // (a ring wholly on the inner side of this edge passes as it is: most edges of
             // a town do not come near a piece of front line clipped to the town's box)
-            let corners = [ring_box.min(), ring_box.max(), Coord { x: ring_box.min().x, y: ring_box.max().y }, Coord { x: ring_box.max().x, y: ring_box.min().y }];
             if corners.iter().all(|c| side(*c) >= 0.0) {
                 continue;
             }
