@@ -51,7 +51,7 @@
 use crate::analysis::in_time_order;
 use crate::error::Result;
 use crate::measure::clip_layer;
-use crate::overlay::{difference, differences, intersection, outside_and_inside};
+use crate::overlay::{difference, differences, intersection, outside_and_inside, shared_and_apart, signed_parts};
 use crate::read::{file_name, read_snapshot};
 use crate::time::{rfc3339, time_from_file_name};
 use crate::timeline::{Period, Resampling, Timeline};
@@ -62,7 +62,6 @@ use geo::MultiPolygon;
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{json, Value};
-use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -143,55 +142,47 @@ impl Change {
     /// makes them).
     pub fn between(earlier: &Layers, later: &Layers) -> Change {
         // Seven overlay graphs, one per pair of layers compared, each read twice.
-        let differences = PerStatus::from_fn(|s| differences(later.get(s), earlier.get(s)));
-        Change::from_differences(earlier, later, differences, |_, layer| Cow::Borrowed(layer))
-    }
-
-    /// [`Change::between`] for straight edges, when everything that differs between the
-    /// two states' layers of a status lies in that status's window (`None`: nothing
-    /// differs). Each comparison sees only the layers near what it compares: a status's two
-    /// states within its window, and a gained or lost piece with the other layer around it.
-    /// A box's cut puts points on straight edges, which changes no area.
-    pub(crate) fn between_in(earlier: &Layers, later: &Layers, windows: &PerStatus<Option<geo::Rect<f64>>>) -> Change {
-        use geo::BoundingRect;
-        let near = |layer: &MultiPolygon<f64>, window: geo::Rect<f64>| MultiPolygon::new(crate::grid::clip_near(&layer.0, window));
-        let differences = PerStatus::from_fn(|s| match windows[s] {
-            None => (empty(), empty()),
-            Some(window) => differences(&near(later.get(s), window), &near(earlier.get(s), window)),
-        });
-        Change::from_differences(earlier, later, differences, |piece, layer| {
-            Cow::Owned(match piece.bounding_rect() {
-                None => empty(),
-                Some(bbox) => near(layer, bbox),
-            })
-        })
-    }
-
-    /// The change made of each status's gained and lost pieces (`differences`, in that
-    /// order), its transitions split off by the other statuses' layers: `around(piece,
-    /// layer)` gives as much of `layer` as the comparison with `piece` needs.
-    fn from_differences<'a>(
-        earlier: &'a Layers,
-        later: &'a Layers,
-        differences: PerStatus<(MultiPolygon<f64>, MultiPolygon<f64>)>,
-        around: impl Fn(&MultiPolygon<f64>, &'a MultiPolygon<f64>) -> Cow<'a, MultiPolygon<f64>>,
-    ) -> Change {
-        let PerStatus { occupied: (go, lo), contested: (gc, lc), liberated: (gl, ll) } = differences;
+        let PerStatus { occupied: (go, lo), contested: (gc, lc), liberated: (gl, ll) } =
+            PerStatus::from_fn(|s| differences(later.get(s), earlier.get(s)));
         let gained = PerStatus { occupied: go, contested: gc, liberated: gl };
         let lost = PerStatus { occupied: lo, contested: lc, liberated: ll };
-        let (held_to_contested, occupied_to_contested) =
-            outside_and_inside(&gained.contested, &around(&gained.contested, earlier.get(Status::Occupied)));
-        let (held_to_occupied, contested_to_occupied) =
-            outside_and_inside(&gained.occupied, &around(&gained.occupied, earlier.get(Status::Contested)));
+        let (held_to_contested, occupied_to_contested) = outside_and_inside(&gained.contested, earlier.get(Status::Occupied));
+        let (held_to_occupied, contested_to_occupied) = outside_and_inside(&gained.occupied, earlier.get(Status::Contested));
         let transitions = Transitions {
             held_to_contested,
             held_to_occupied,
             contested_to_occupied,
-            contested_to_held: difference(&lost.contested, &around(&lost.contested, later.get(Status::Occupied))),
+            contested_to_held: difference(&lost.contested, later.get(Status::Occupied)),
             occupied_to_contested,
-            occupied_to_held: difference(&lost.occupied, &around(&lost.occupied, later.get(Status::Contested))),
+            occupied_to_held: difference(&lost.occupied, later.get(Status::Contested)),
         };
         Change { gained, lost, transitions, edges: earlier.edges }
+    }
+
+    /// [`Change::between`] for straight edges, from what differs between the two states:
+    /// per status, the closed paths of [`crate::boundary::boundary_change`], which wind
+    /// positively around what the status gained and negatively around what it lost. The
+    /// statuses of a state are disjoint, so a piece that went from one status to another is
+    /// in what the one lost and in what the other gained: the transitions are found among
+    /// those pieces alone, without the layers around them.
+    pub(crate) fn from_boundary_changes(changes: &PerStatus<Vec<Vec<[f64; 2]>>>, edges: EdgeSplit) -> Change {
+        let parts = changes.map(|_, paths| signed_parts(paths));
+        let PerStatus { occupied: (go, lo), contested: (gc, lc), liberated: (gl, ll) } = parts;
+        let [occupied_to_contested, occupied_to_held, held_to_contested] = shared_and_apart(&lo, &gc);
+        let [contested_to_occupied, contested_to_held, held_to_occupied] = shared_and_apart(&lc, &go);
+        Change {
+            gained: PerStatus { occupied: go, contested: gc, liberated: gl },
+            lost: PerStatus { occupied: lo, contested: lc, liberated: ll },
+            transitions: Transitions {
+                held_to_contested,
+                held_to_occupied,
+                contested_to_occupied,
+                contested_to_held,
+                occupied_to_contested,
+                occupied_to_held,
+            },
+            edges,
+        }
     }
 
     /// The part of the change inside a region.

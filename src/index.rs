@@ -21,7 +21,7 @@ use crate::measure::{AreaRow, SnapshotAreas};
 use crate::region::Region;
 use crate::time::rfc3339;
 use crate::{PerStatus, Snapshot, Status};
-use geo::{Area, Coord, MultiPolygon, Polygon, Rect};
+use geo::{Area, MultiPolygon, Polygon, Rect};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{RTree, RTreeObject, AABB};
 use std::collections::HashMap;
@@ -546,14 +546,18 @@ pub fn change_between(index: &RegionIndex, before: &CellMap, after: &CellMap) ->
         .map(|id| crate::overlay::in_frame(index.grid.rect(*id), || {
             let (earlier, later) = (layers_of(before, id), layers_of(after, id));
             let change = match index.edges {
-                // Only the part of the cell where the two states differ goes through the
-                // boolean operations (cut edges are straight: they change no area).
+                // Only the edges the two states do not share go through the boolean
+                // operations (cut edges are straight: they change no area).
                 EdgeSplit::Straight => {
-                    let windows = differing_boxes(&earlier.layers, &later.layers);
-                    let nothing = Status::ALL.iter().all(|s| windows[*s].is_none());
-                    match nothing {
-                        true => Change { edges: index.edges, ..Change::none() },
-                        false => Change::between_in(&earlier, &later, &windows),
+                    let boundaries = PerStatus::from_fn(|s| crate::boundary::boundary_change(&earlier.layers[s], &later.layers[s]));
+                    match (boundaries.occupied, boundaries.contested, boundaries.liberated) {
+                        (Some(occupied), Some(contested), Some(liberated)) => {
+                            match occupied.is_empty() && contested.is_empty() && liberated.is_empty() {
+                                true => Change { edges: index.edges, ..Change::none() },
+                                false => Change::from_boundary_changes(&PerStatus { occupied, contested, liberated }, index.edges),
+                            }
+                        }
+                        _ => Change::between(&earlier, &later),
                     }
                 }
                 _ => Change::between(&earlier, &later),
@@ -596,52 +600,6 @@ pub fn change_between(index: &RegionIndex, before: &CellMap, after: &CellMap) ->
         whole.extend(change);
     }
     (whole, totals)
-}
-
-/// For each status, the box around everything that differs between two states of a
-/// cell's layers: the directed edges that one state has and the other does not. The
-/// symmetric difference of a status's two layers is bounded by such edges (an edge that
-/// both have, the same way round, has the layer on the same side in both), so every change
-/// of the status lies in its box (`None`: nothing differs). Unchanged stretches come back
-/// bit for bit (see [`crate::overlay::in_frame`]), so they match exactly.
-fn differing_boxes(before: &PerStatus<MultiPolygon<f64>>, after: &PerStatus<MultiPolygon<f64>>) -> PerStatus<Option<Rect<f64>>> {
-    type Edge = [u64; 4];
-    let edges = |layer: &MultiPolygon<f64>| -> Vec<Edge> {
-        let mut out: Vec<Edge> = layer
-            .0
-            .iter()
-            .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
-            .flat_map(|ring| ring.0.windows(2).map(|w| [w[0].x.to_bits(), w[0].y.to_bits(), w[1].x.to_bits(), w[1].y.to_bits()]))
-            .collect();
-        out.sort_unstable();
-        out
-    };
-    PerStatus::from_fn(|status| {
-        let (b, a) = (edges(&before[status]), edges(&after[status]));
-        let mut window: Option<Rect<f64>> = None;
-        let mut add = |e: &Edge| {
-            let [x1, y1, x2, y2] = e.map(f64::from_bits);
-            let r = Rect::new(Coord { x: x1, y: y1 }, Coord { x: x2, y: y2 });
-            window = Some(match window {
-                None => r,
-                Some(w) => Rect::new(
-                    Coord { x: w.min().x.min(r.min().x), y: w.min().y.min(r.min().y) },
-                    Coord { x: w.max().x.max(r.max().x), y: w.max().y.max(r.max().y) },
-                ),
-            });
-        };
-        let (mut i, mut j) = (0, 0);
-        loop {
-            match (b.get(i), a.get(j)) {
-                (Some(x), Some(y)) if x == y => (i, j) = (i + 1, j + 1),
-                (Some(x), Some(y)) if x < y => (add(x), i += 1).1,
-                (_, Some(y)) => (add(y), j += 1).1,
-                (Some(x), None) => (add(x), i += 1).1,
-                (None, None) => break,
-            }
-        }
-        window
-    })
 }
 
 /// Whether a cell's layers are measured once built, and the cell as the previous snapshot
@@ -811,39 +769,6 @@ mod tests {
     fn sample(name: &str) -> Snapshot {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/data/snapshots").join(name);
         read_snapshot(&path, &ReadOptions::default()).unwrap()
-    }
-
-    /// Two squares of one status, and the same with the eastern one grown eastwards: the
-    /// box of differing edges is the eastern square's, grown, and leaves out the western
-    /// square, whichever vertex each ring starts at; identical states differ nowhere.
-    #[test]
-    fn the_differing_boxes_hold_what_changed_and_only_that() {
-        use geo::polygon;
-        let west = polygon![(x: 37.01, y: 48.01), (x: 37.02, y: 48.01), (x: 37.02, y: 48.02), (x: 37.01, y: 48.02)];
-        let east = polygon![(x: 37.10, y: 48.01), (x: 37.11, y: 48.01), (x: 37.11, y: 48.02), (x: 37.10, y: 48.02)];
-        let grown = polygon![(x: 37.10, y: 48.01), (x: 37.12, y: 48.01), (x: 37.12, y: 48.02), (x: 37.10, y: 48.02)];
-        let mut rotated = west.exterior().0[1..].to_vec();
-        rotated.push(rotated[0]);
-        let west_rotated = Polygon::new(geo::LineString::new(rotated), vec![]);
-        let state = |polygons: Vec<Polygon<f64>>| PerStatus {
-            occupied: MultiPolygon::new(polygons),
-            contested: MultiPolygon::new(vec![]),
-            liberated: MultiPolygon::new(vec![]),
-        };
-        let before = state(vec![west.clone(), east]);
-        let after = state(vec![grown, west_rotated]);
-        let corners = |w: Option<Rect<f64>>| w.map(|r| (r.min().x, r.min().y, r.max().x, r.max().y));
-        let windows = differing_boxes(&before, &after);
-        assert_eq!(corners(windows.occupied), Some((37.10, 48.01, 37.12, 48.02)));
-        assert_eq!((windows.contested, windows.liberated), (None, None));
-        let same = differing_boxes(&before, &before);
-        assert!(Status::ALL.iter().all(|s| same[*s].is_none()));
-        // The same square under another status differs, in both statuses' windows.
-        let moved = PerStatus { occupied: MultiPolygon::new(vec![]), contested: MultiPolygon::new(vec![west.clone()]), liberated: MultiPolygon::new(vec![]) };
-        let windows = differing_boxes(&state(vec![west]), &moved);
-        assert_eq!(corners(windows.occupied), Some((37.01, 48.01, 37.02, 48.02)));
-        assert_eq!(corners(windows.contested), Some((37.01, 48.01, 37.02, 48.02)));
-        assert_eq!(windows.liberated, None);
     }
 
     /// The change over the whole area keeps the index's edge model, so that it is measured

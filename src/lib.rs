@@ -45,6 +45,7 @@
 
 pub mod analysis;
 pub mod area;
+mod boundary;
 mod fingerprint;
 pub mod change;
 pub mod classify;

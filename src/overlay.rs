@@ -174,6 +174,35 @@ pub(crate) fn outside_and_inside(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -
     (outside, inside)
 }
 
+/// `a ∩ b`, `a − b` and `b − a`, all valid, from one overlay graph.
+pub(crate) fn shared_and_apart(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> [MultiPolygon<f64>; 3] {
+    if !boxes_meet(a, b) {
+        return [MultiPolygon::new(Vec::new()), a.clone(), b.clone()];
+    }
+    extract(a, b, [OverlayRule::Intersect, OverlayRule::Difference, OverlayRule::InverseDifference])
+}
+
+/// Where closed paths wind positively and where negatively, both valid: with the paths of
+/// [`crate::boundary::boundary_change`], what a layer gained and what it lost.
+pub(crate) fn signed_parts(paths: &[Vec<[f64; 2]>]) -> (MultiPolygon<f64>, MultiPolygon<f64>) {
+    let empty = || MultiPolygon::new(Vec::new());
+    if paths.is_empty() {
+        return (empty(), empty());
+    }
+    // One graph for both: the paths as subject and reversed as clip, so that under the
+    // positive rule the subject fills where they wind positively and the clip where they
+    // wind negatively.
+    let reversed: Vec<Vec<[f64; 2]>> = paths.iter().map(|p| p.iter().rev().copied().collect()).collect();
+    let mut overlay = overlay_of(paths, &reversed);
+    let Some(graph) = overlay.build_graph_view(FillRule::Positive) else {
+        return (empty(), empty());
+    };
+    let mut buffer = BooleanExtractionBuffer::default();
+    let positive = oriented(graph.extract_shapes(OverlayRule::Subject, &mut buffer));
+    let negative = oriented(graph.extract_shapes(OverlayRule::Clip, &mut buffer));
+    (positive, negative)
+}
+
 /// The region inside an odd number of the polygon's rings.
 pub fn even_odd(polygon: &Polygon<f64>) -> MultiPolygon<f64> {
     run(paths([polygon]), Vec::new(), OverlayRule::Subject, FillRule::EvenOdd)
@@ -279,6 +308,23 @@ mod tests {
         assert_eq!(kept(&in_cell(37.2)), kept(&in_cell(37.15)));
         // Fitted to the inputs, the grid's step follows their extent, and so do the vertices.
         assert_ne!(kept(&union([&a, &far(37.2)])), kept(&union([&a, &far(37.9)])));
+    }
+
+    /// A counter-clockwise path encloses what was gained, a clockwise one what was lost,
+    /// and where two paths wind around the same place in opposite ways nothing is left.
+    #[test]
+    fn signed_parts_split_by_the_sense_of_winding() {
+        use geo::Area;
+        // (dyadic corners: grid points, which the snapping leaves where they are)
+        let ccw = vec![[37.0, 48.0], [37.125, 48.0], [37.125, 48.125], [37.0, 48.125]];
+        let cw: Vec<[f64; 2]> = vec![[37.25, 48.0], [37.25, 48.125], [37.375, 48.125], [37.375, 48.0]];
+        let (gained, lost) = signed_parts(&[ccw.clone(), cw.clone()]);
+        assert_eq!((gained.unsigned_area(), lost.unsigned_area()), (0.015625, 0.015625));
+        assert!(gained.0[0].exterior().0.iter().all(|c| c.x <= 37.125));
+        assert!(lost.0[0].exterior().0.iter().all(|c| c.x >= 37.25));
+        let undone: Vec<[f64; 2]> = ccw.iter().rev().copied().collect();
+        let (gained, lost) = signed_parts(&[ccw, undone]);
+        assert!(gained.0.is_empty() && lost.0.is_empty(), "{gained:?} {lost:?}");
     }
 
     /// The trap of the real archive: a hole wound like its shell is filled by a non-zero

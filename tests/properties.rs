@@ -27,6 +27,10 @@
 
 use frontline::analysis::Engine;
 use frontline::change::Change;
+use frontline::grid::Grid;
+use frontline::index::{change_between, RegionIndex, Timeline};
+use frontline::read::parse_snapshot;
+use frontline::ReadOptions;
 use frontline::layer::{clip_to, Dissolve, Layers, Repair};
 use frontline::{Analysis, AreaKm2, PerStatus, Region, Status};
 use geo::{BoundingRect, Coord, LineString, MultiPolygon, Polygon};
@@ -311,6 +315,68 @@ proptest! {
             for s in Status::ALL {
                 let (p, q) = (x.status_km2(s), y.status_km2(s));
                 prop_assert!((p - q).abs() <= ABS + REL * p.max(q), "{} {s:?}: indexed {p} vs plain {q}", x.region);
+            }
+        }
+    }
+}
+
+/// The next status, for a feature that changes hands.
+fn next_status(status: Status) -> Status {
+    match status {
+        Status::Occupied => Status::Contested,
+        Status::Contested => Status::Liberated,
+        Status::Liberated => Status::Occupied,
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    /// The change between two maps cell by cell (in each changed cell, only the edges the
+    /// two states do not share go through boolean operations, and transitions are found
+    /// among what was gained and lost) is the change on whole layers: gained, lost and
+    /// every transition, over everything and within a region. The later map keeps some of
+    /// the earlier one's features, drops some, gives some another status and adds new ones,
+    /// as consecutive snapshots do. Tolerances as in the module documentation, scaled by
+    /// the area of both maps.
+    #[test]
+    fn the_change_cell_by_cell_agrees_with_whole_layers(
+        before in features(5),
+        fates in prop::collection::vec(0u8..4, 5),
+        added in features(3),
+        region in any_polygon(),
+    ) {
+        let after: Vec<(Status, Polygon<f64>)> = before
+            .iter()
+            .zip(&fates)
+            .filter_map(|((status, polygon), fate)| match fate {
+                0 => None,
+                1 => Some((next_status(*status), polygon.clone())),
+                _ => Some((*status, polygon.clone())),
+            })
+            .chain(added)
+            .collect();
+        let read = |features: &[(Status, Polygon<f64>)]| {
+            parse_snapshot(std::path::Path::new("1700000000.geojson"), snapshot_json(features).as_bytes(), &ReadOptions::default()).unwrap()
+        };
+        let (first, second) = (read(&before), read(&after));
+        let region = Region::new("r", vec![region]);
+        let index = RegionIndex::new(Grid::default(), None, std::slice::from_ref(&region));
+        let mut timeline = Timeline::new();
+        timeline.advance(&index, &first);
+        let earlier = timeline.cell_map();
+        timeline.advance(&index, &second);
+        let (_, by_cells) = change_between(&index, &earlier, &timeline.cell_map());
+        let (e, l) = (Layers::build(&first.polygons, None), Layers::build(&second.polygons, None));
+        let whole = Change::between(&e, &l);
+        let scale: f64 = Status::ALL.iter().map(|s| e.get(*s).area_km2() + l.get(*s).area_km2()).sum();
+        for (what, cells, layers) in [("total", &by_cells[0], whole.areas()), ("region", &by_cells[1], whole.within(&region).areas())] {
+            for s in Status::ALL {
+                prop_assert!(close(cells.gained[s], layers.gained[s], scale), "{what} {s:?} gained: {} vs {}", cells.gained[s], layers.gained[s]);
+                prop_assert!(close(cells.lost[s], layers.lost[s], scale), "{what} {s:?} lost: {} vs {}", cells.lost[s], layers.lost[s]);
+            }
+            for ((key, c), (_, w)) in cells.transitions.iter().into_iter().zip(layers.transitions.iter()) {
+                prop_assert!(close(*c, *w, scale), "{what} {key}: {c} vs {w}");
             }
         }
     }
