@@ -533,13 +533,13 @@ pub fn change_between(index: &RegionIndex, before: &CellMap, after: &CellMap) ->
             _ => true,
         })
         .collect();
-    let layers_of = |map: &CellMap, id: &CellId| crate::Layers {
-        layers: match map.cells.get(id) {
-            Some(cell) => cell.layers.clone(),
-            None => PerStatus::from_fn(|_| MultiPolygon::new(Vec::new())),
-        },
-        edges: index.edges,
-    };
+    fn layers_of<'m>(map: &'m CellMap, id: &CellId) -> &'m PerStatus<MultiPolygon<f64>> {
+        static NONE: PerStatus<MultiPolygon<f64>> =
+            PerStatus { occupied: MultiPolygon(Vec::new()), contested: MultiPolygon(Vec::new()), liberated: MultiPolygon(Vec::new()) };
+        map.cells.get(id).map_or(&NONE, |cell| &cell.layers)
+    }
+    // (owned copies, for the whole-layer comparison only)
+    let whole_layers = |layers: &PerStatus<MultiPolygon<f64>>| crate::Layers { layers: layers.clone(), edges: index.edges };
     type CellChange = (Change, ChangeAreas, Vec<(usize, ChangeAreas)>);
     let per_cell: Vec<CellChange> = changed
         .par_iter()
@@ -549,7 +549,7 @@ pub fn change_between(index: &RegionIndex, before: &CellMap, after: &CellMap) ->
                 // Only the edges the two states do not share go through the boolean
                 // operations (cut edges are straight: they change no area).
                 EdgeSplit::Straight => {
-                    let boundaries = PerStatus::from_fn(|s| crate::boundary::boundary_change(&earlier.layers[s], &later.layers[s]));
+                    let boundaries = PerStatus::from_fn(|s| crate::boundary::boundary_change(&earlier[s], &later[s]));
                     match (boundaries.occupied, boundaries.contested, boundaries.liberated) {
                         (Some(occupied), Some(contested), Some(liberated)) => {
                             match occupied.is_empty() && contested.is_empty() && liberated.is_empty() {
@@ -557,10 +557,10 @@ pub fn change_between(index: &RegionIndex, before: &CellMap, after: &CellMap) ->
                                 false => Change::from_boundary_changes(&PerStatus { occupied, contested, liberated }, index.edges),
                             }
                         }
-                        _ => Change::between(&earlier, &later),
+                        _ => Change::between(&whole_layers(earlier), &whole_layers(later)),
                     }
                 }
-                _ => Change::between(&earlier, &later),
+                _ => Change::between(&whole_layers(earlier), &whole_layers(later)),
             };
             let measure = |shape: &MultiPolygon<f64>| index.piece_area_km2(*id, shape);
             let areas = change.areas_by(measure);
