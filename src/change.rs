@@ -62,7 +62,7 @@ use geo::MultiPolygon;
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{json, Value};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
@@ -471,9 +471,65 @@ pub struct Changes {
 
 /// What one run of the indexed engine gives back: the changes of its periods, and its
 /// cells and position, for the next chunk to carry on from.
-type RunOutcome = (Vec<(Change, Vec<ChangeAreas>)>, crate::index::Timeline, Option<usize>);
+/// What a run of periods gives back: their changes and areas, its cells and the snapshot
+/// they are of, and the reports of the snapshots it read.
+type RunOutcome = (Vec<(Change, Vec<ChangeAreas>)>, crate::index::Timeline, Option<usize>, Vec<(usize, crate::ScanReport)>);
 
 impl Analysis {
+    /// The changes of consecutive periods, cell by cell, from `run`'s cells (those of
+    /// snapshot `at`): each snapshot a period compares is read (by `read`, from its index)
+    /// while the run compares the one before.
+    fn indexed_run(
+        &self,
+        index: &crate::index::RegionIndex,
+        periods: &[crate::timeline::Period],
+        mut run: crate::index::Timeline,
+        mut at: Option<usize>,
+        read: &(impl Fn(usize) -> Result<crate::Snapshot> + Sync),
+    ) -> Result<RunOutcome> {
+        // The snapshots to advance to, in order: a period's start unless the run is there
+        // already, then its end.
+        let mut steps: Vec<usize> = Vec::new();
+        let mut position = at;
+        for period in periods.iter().filter(|p| p.from != p.to) {
+            if position != Some(period.from) {
+                steps.push(period.from);
+            }
+            steps.push(period.to);
+            position = Some(period.to);
+        }
+        let mut reports = Vec::with_capacity(steps.len());
+        let mut next = steps.first().map(|i| read(*i));
+        let mut step = 0;
+        let mut measured = Vec::with_capacity(periods.len());
+        let nothing = || (Change::none(), vec![ChangeAreas::default(); 1 + self.regions.len()]);
+        // Advances the run to the next step's snapshot while the one after is read.
+        let mut advance = |run: &mut crate::index::Timeline, next: &mut Option<Result<crate::Snapshot>>| -> Result<usize> {
+            let i = steps[step];
+            let snapshot = next.take().unwrap_or_else(|| read(i))?;
+            let (following, ()) = rayon::join(|| steps.get(step + 1).map(|j| read(*j)), || {
+                run.advance(index, &snapshot);
+            });
+            reports.push((i, snapshot.report));
+            *next = following;
+            step += 1;
+            Ok(i)
+        };
+        for period in periods {
+            if period.from == period.to {
+                measured.push(nothing());
+                continue;
+            }
+            if at != Some(period.from) {
+                advance(&mut run, &mut next)?;
+            }
+            let before = run.cell_map();
+            at = Some(advance(&mut run, &mut next)?);
+            measured.push(crate::index::change_between(index, &before, &run.cell_map()));
+        }
+        Ok((measured, run, at, reports))
+    }
+
     /// The times of snapshot files, in time order, with their files. Times come from the
     /// file names, or, with a time field, from reading the files (in parallel).
     pub fn snapshot_times(&self, files: &[PathBuf]) -> Result<Vec<(DateTime<Utc>, PathBuf)>> {
@@ -505,72 +561,59 @@ impl Analysis {
         let timeline = resampling.timeline(&times);
         let indexed = (self.engine == crate::analysis::Engine::Indexed).then(|| self.region_index());
         // The indexed engine splits each chunk of periods into one run per core, each run
-        // carrying its cells from one period to the next: long chunks keep the runs long
-        // (a run's first state is computed from scratch), short enough to bound memory.
-        let chunk_size = if indexed.is_some() { 128 } else { (2 * rayon::current_num_threads()).max(4) };
+        // carrying its cells from one period to the next and reading the snapshots it
+        // compares as it goes, the next while it compares the current: long chunks keep
+        // the runs long (a run's first state is computed from scratch), short enough to
+        // bound the memory the chunk's changes take.
+        let chunk_size = if indexed.is_some() { 256 } else { (2 * rayon::current_num_threads()).max(4) };
         let mut layers: HashMap<usize, Layers> = HashMap::new();
         let mut snapshots: HashMap<usize, crate::Snapshot> = HashMap::new();
         let mut cells = crate::index::Timeline::layers_only();
         let mut current: Option<usize> = None;
         let mut cumulative = vec![0.0; 1 + self.regions.len()];
-        let mut reports: Vec<(usize, crate::ScanReport)> = Vec::new();
+        let mut reports: BTreeMap<usize, crate::ScanReport> = BTreeMap::new();
+        let read = |i: usize| read_snapshot(&timed[i].1, &self.read);
         for chunk in timeline.periods.chunks(chunk_size) {
-            let needed: BTreeSet<usize> = chunk
-                .iter()
-                .flat_map(|p| [p.from, p.to])
-                .filter(|i| !layers.contains_key(i) && !snapshots.contains_key(i))
-                .collect();
-            let read: Vec<Result<(usize, crate::Snapshot)>> =
-                needed.into_par_iter().map(|i| Ok((i, read_snapshot(&timed[i].1, &self.read)?))).collect();
-            for result in read {
-                let (i, snapshot) = result?;
-                reports.push((i, snapshot.report.clone()));
-                snapshots.insert(i, snapshot);
-            }
             let measured: Vec<(Change, Vec<ChangeAreas>)> = match &indexed {
                 // Cell by cell, in time order: cells whose pieces did not change cost nothing.
                 Some(index) => {
                     let parts = rayon::current_num_threads().max(1);
                     let size = chunk.len().div_ceil(parts).max(1);
                     let carried = std::sync::Mutex::new(Some((std::mem::take(&mut cells), current)));
-                    let runs: Vec<RunOutcome> = chunk
+                    let runs: Vec<Result<RunOutcome>> = chunk
                         .chunks(size)
                         .collect::<Vec<_>>()
                         .into_par_iter()
                         .enumerate()
                         .map(|(k, part)| {
                             let start = if k == 0 { carried.lock().ok().and_then(|mut c| c.take()) } else { None };
-                            let (mut run, mut at) = start.unwrap_or_else(|| (crate::index::Timeline::layers_only(), None));
-                            let measured = part
-                                .iter()
-                                .map(|period| {
-                                    if period.from == period.to {
-                                        return (Change::none(), vec![ChangeAreas::default(); 1 + self.regions.len()]);
-                                    }
-                                    if at != Some(period.from) {
-                                        if let Some(s) = snapshots.get(&period.from) {
-                                            run.advance(index, s);
-                                        }
-                                    }
-                                    let before = run.cell_map();
-                                    if let Some(s) = snapshots.get(&period.to) {
-                                        run.advance(index, s);
-                                    }
-                                    at = Some(period.to);
-                                    crate::index::change_between(index, &before, &run.cell_map())
-                                })
-                                .collect();
-                            (measured, run, at)
+                            let (run, at) = start.unwrap_or_else(|| (crate::index::Timeline::layers_only(), None));
+                            self.indexed_run(index, part, run, at, &read)
                         })
                         .collect();
                     let mut measured = Vec::with_capacity(chunk.len());
-                    for (part, run, at) in runs {
+                    for outcome in runs {
+                        let (part, run, at, read) = outcome?;
                         measured.extend(part);
                         (cells, current) = (run, at);
+                        for (i, report) in read {
+                            reports.entry(i).or_insert(report);
+                        }
                     }
                     measured
                 }
                 None => {
+                    let needed: BTreeSet<usize> = chunk
+                        .iter()
+                        .flat_map(|p| [p.from, p.to])
+                        .filter(|i| !layers.contains_key(i) && !snapshots.contains_key(i))
+                        .collect();
+                    let read: Vec<Result<(usize, crate::Snapshot)>> = needed.into_par_iter().map(|i| Ok((i, read(i)?))).collect();
+                    for result in read {
+                        let (i, snapshot) = result?;
+                        reports.insert(i, snapshot.report.clone());
+                        snapshots.insert(i, snapshot);
+                    }
                     let built: Vec<(usize, Layers)> = snapshots
                         .par_drain()
                         .map(|(i, snapshot)| (i, self.layers(&snapshot)))
@@ -632,9 +675,8 @@ impl Analysis {
                 snapshots.retain(|i, _| *i >= last.to);
             }
         }
-        reports.sort_by_key(|(i, _)| *i);
         let mut timeline = timeline;
-        timeline.read = reports.into_iter().map(|(_, r)| r).collect();
+        timeline.read = reports.into_values().collect();
         Ok(timeline)
     }
 
