@@ -548,8 +548,10 @@ impl Analysis {
     /// The change over every period of a resampled timeline, in time order, handed to
     /// `each` as it is made; returns the timeline (with the periods left out).
     ///
-    /// Only the snapshots a period compares are read, a few periods at a time, in
-    /// parallel; the layers of a snapshot are dropped once no later period needs them.
+    /// Only the snapshots a period compares are read, a chunk of periods at a time, on all
+    /// cores (the indexed engine: one run of periods per core, each reading the next
+    /// snapshot it compares while it compares the current); what a chunk read is dropped
+    /// once no later period needs it.
     pub fn changes_each(
         &self,
         files: &[PathBuf],
