@@ -5,7 +5,7 @@ use crate::grid::Grid;
 use crate::index::{measure_indexed, RegionIndex, Timeline};
 use crate::layer::{EdgeSplit, Layers};
 use crate::measure::{measure_plain, AreaRow, SnapshotAreas};
-use crate::read::{parse_snapshot, read_snapshot, ReadOptions, ScanReport, Snapshot};
+use crate::read::{parse_snapshot, read_snapshot, ReadOptions, ScanReport, Snapshot, SnapshotReader};
 use crate::region::Region;
 use crate::time::rfc3339;
 use crate::{Classifier, PerStatus};
@@ -151,11 +151,21 @@ impl Analysis {
             Engine::Indexed => {
                 // The regions are cut into cells while each run reads its first snapshot.
                 let runs = runs(files);
-                let (index, firsts): (RegionIndex, Vec<Option<Result<Snapshot>>>) = rayon::join(
+                // (each run's reader, and the first snapshot it read)
+                type Started = (SnapshotReader, Option<Result<Snapshot>>);
+                let (index, firsts): (RegionIndex, Vec<Started>) = rayon::join(
                     || self.region_index(),
-                    || runs.par_iter().map(|run| run.first().map(|path| read_snapshot(path, &self.read))).collect(),
+                    || {
+                        runs.par_iter()
+                            .map(|run| {
+                                let mut reader = SnapshotReader::new(&self.read);
+                                let first = run.first().map(|path| reader.read(path));
+                                (reader, first)
+                            })
+                            .collect()
+                    },
                 );
-                in_time_order_by_runs(files, runs.into_iter().zip(firsts).collect(), |(run, first)| {
+                in_time_order_by_runs(files, runs.into_iter().zip(firsts).collect(), |(run, (mut reader, first))| {
                     let mut timeline = Timeline::new();
                     let mut measured = Vec::with_capacity(run.len());
                     // Each snapshot is measured while the next one is read: a core whose
@@ -164,7 +174,7 @@ impl Analysis {
                     for i in 0..run.len() {
                         let Some(current) = next.take() else { break };
                         let (following, result) = rayon::join(
-                            || run.get(i + 1).map(|path| read_snapshot(path, &self.read)),
+                            || run.get(i + 1).map(|path| reader.read(path)),
                             || {
                                 current.map(|snapshot| {
                                     let areas = measure_indexed(&index, &mut timeline, &snapshot, self.clip.as_ref(), &self.regions);

@@ -477,15 +477,16 @@ type RunOutcome = (Vec<(Change, Vec<ChangeAreas>)>, crate::index::Timeline, Opti
 
 impl Analysis {
     /// The changes of consecutive periods, cell by cell, from `run`'s cells (those of
-    /// snapshot `at`): each snapshot a period compares is read (by `read`, from its index)
-    /// while the run compares the one before.
+    /// snapshot `at`): each snapshot a period compares (its time and file: `timed` at its
+    /// index) is read while the run compares the one before, taking over what it repeats of the one
+    /// read before it (see [`crate::read::SnapshotReader`]).
     fn indexed_run(
         &self,
         index: &crate::index::RegionIndex,
         periods: &[crate::timeline::Period],
         mut run: crate::index::Timeline,
         mut at: Option<usize>,
-        read: &(impl Fn(usize) -> Result<crate::Snapshot> + Sync),
+        timed: &[(DateTime<Utc>, PathBuf)],
     ) -> Result<RunOutcome> {
         // The snapshots to advance to, in order: a period's start unless the run is there
         // already, then its end.
@@ -499,15 +500,16 @@ impl Analysis {
             position = Some(period.to);
         }
         let mut reports = Vec::with_capacity(steps.len());
-        let mut next = steps.first().map(|i| read(*i));
+        let mut reader = crate::read::SnapshotReader::new(&self.read);
+        let mut next = steps.first().map(|i| reader.read(&timed[*i].1));
         let mut step = 0;
         let mut measured = Vec::with_capacity(periods.len());
         let nothing = || (Change::none(), vec![ChangeAreas::default(); 1 + self.regions.len()]);
         // Advances the run to the next step's snapshot while the one after is read.
         let mut advance = |run: &mut crate::index::Timeline, next: &mut Option<Result<crate::Snapshot>>| -> Result<usize> {
             let i = steps[step];
-            let snapshot = next.take().unwrap_or_else(|| read(i))?;
-            let (following, ()) = rayon::join(|| steps.get(step + 1).map(|j| read(*j)), || {
+            let snapshot = next.take().unwrap_or_else(|| reader.read(&timed[i].1))?;
+            let (following, ()) = rayon::join(|| steps.get(step + 1).map(|j| reader.read(&timed[*j].1)), || {
                 run.advance(index, &snapshot);
             });
             reports.push((i, snapshot.report));
@@ -590,7 +592,7 @@ impl Analysis {
                         .map(|(k, part)| {
                             let start = if k == 0 { carried.lock().ok().and_then(|mut c| c.take()) } else { None };
                             let (run, at) = start.unwrap_or_else(|| (crate::index::Timeline::layers_only(), None));
-                            self.indexed_run(index, part, run, at, &read)
+                            self.indexed_run(index, part, run, at, &timed)
                         })
                         .collect();
                     let mut measured = Vec::with_capacity(chunk.len());

@@ -117,9 +117,7 @@ impl ConvexPolygon {
                 continue;
             }
             output.clear();
-            let Some(&last) = input.last() else {
-                return None;
-            };
+            let &last = input.last()?;
             let (mut p, mut sp) = (last, side(last));
             for &q in &input {
                 let sq = side(q);

@@ -59,6 +59,38 @@ pub(crate) struct RawFeature<'a> {
     pub properties: Option<RawProperties<'a>>,
 }
 
+/// A FeatureCollection whose features' geometries are kept as raw JSON, parsed only when
+/// asked: for reading a timeline, in which most features repeat the previous snapshot's
+/// (see [`crate::read::SnapshotReader`]).
+#[derive(Deserialize)]
+pub(crate) struct LazyDocument<'a> {
+    #[serde(rename = "type", borrow)]
+    pub kind: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    pub features: Option<Vec<LazyFeature<'a>>>,
+    #[serde(default, borrow)]
+    pub crs: Option<&'a RawValue>,
+    /// Members a FeatureCollection has no use for, which [`RawDocument`] reads all the same
+    /// (and refuses when malformed): a document with any of them is read that way.
+    #[serde(default, borrow)]
+    pub geometry: Option<&'a RawValue>,
+    #[serde(default, borrow)]
+    pub properties: Option<&'a RawValue>,
+    #[serde(default, borrow)]
+    pub coordinates: Option<&'a RawValue>,
+    #[serde(default, borrow)]
+    pub geometries: Option<&'a RawValue>,
+}
+
+/// One feature, its geometry as raw JSON.
+#[derive(Deserialize)]
+pub(crate) struct LazyFeature<'a> {
+    #[serde(default, borrow)]
+    pub geometry: Option<&'a RawValue>,
+    #[serde(default, borrow)]
+    pub properties: Option<RawProperties<'a>>,
+}
+
 /// A geometry: its type and either coordinates or member geometries.
 #[derive(Deserialize)]
 pub(crate) struct RawGeometry {

@@ -3,16 +3,19 @@
 //! [`read_snapshot`] turns one file into a [`Snapshot`]: its time, its polygons sorted by
 //! status, and a [`ScanReport`] of what was found on the way (features that are not
 //! territory, polygons whose status could not be told, rings that had to be repaired).
+//! [`SnapshotReader`] reads a timeline's snapshots in order and takes over the features a
+//! snapshot repeats of the one before.
 
 use crate::classify::Classifier;
 use crate::crs::Reprojection;
 use crate::error::{Error, Result};
-use crate::geojson::{property_text, split_feature_error, Coords, RawDocument, RawGeometry, RawProperties};
+use crate::geojson::{property_text, split_feature_error, Coords, LazyDocument, RawDocument, RawGeometry, RawProperties};
 use crate::time::{parse_time, rfc3339, time_from_file_name};
 use crate::PerStatus;
 use chrono::{DateTime, Utc};
 use geo::{Coord, LineString, Polygon};
 use serde::Serialize;
+use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -268,6 +271,145 @@ pub fn read_snapshot(path: &Path, options: &ReadOptions) -> Result<Snapshot> {
     })
 }
 
+/// Reads the snapshots of a timeline one after another, each in the light of the one
+/// before: a feature whose geometry is written exactly as in the previous snapshot (most
+/// of them: the front moves in a few places) is taken over as it was read then, not parsed
+/// and cleaned again. Gives the same [`Snapshot`] as [`read_snapshot`], errors included.
+///
+/// ```
+/// use frontline::read::{read_snapshot, ReadOptions, SnapshotReader};
+/// let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/data/snapshots");
+/// let mut reader = SnapshotReader::new(&ReadOptions::default());
+/// for name in ["1730419200.geojson", "1731024000.geojson", "1731628800.geojson"] {
+///     let snapshot = reader.read(&dir.join(name))?;
+///     let alone = read_snapshot(&dir.join(name), &ReadOptions::default())?;
+///     assert_eq!(snapshot.polygons.occupied, alone.polygons.occupied);
+///     assert_eq!(snapshot.report, alone.report);
+/// }
+/// # Ok::<(), frontline::Error>(())
+/// ```
+pub struct SnapshotReader {
+    options: ReadOptions,
+    text: Vec<u8>,
+    /// The previous snapshot's text, and its features' geometries as read.
+    previous_text: Vec<u8>,
+    previous: Geometries,
+}
+
+/// The geometries of a snapshot as read, by a key of their text (see [`text_key`]).
+type Geometries = HashMap<u64, Vec<Remembered>>;
+
+/// A feature's geometry as read: where its text is in the snapshot's, whether it is
+/// polygonal, its polygons, what cleaning its rings did, and how many of its polygons
+/// need repair (once asked).
+struct Remembered {
+    text: std::ops::Range<usize>,
+    polygonal: bool,
+    polygons: Vec<Polygon<f64>>,
+    fixes: [usize; 3],
+    invalid: Option<usize>,
+}
+
+impl SnapshotReader {
+    /// A reader that has read nothing yet.
+    pub fn new(options: &ReadOptions) -> SnapshotReader {
+        SnapshotReader { options: options.clone(), text: Vec::new(), previous_text: Vec::new(), previous: HashMap::new() }
+    }
+
+    /// Reads and classifies one snapshot file, taking over what it repeats of the
+    /// snapshot read before.
+    pub fn read(&mut self, path: &Path) -> Result<Snapshot> {
+        let mut text = std::mem::take(&mut self.text);
+        read_into(path, &mut text)?;
+        let previous = std::mem::take(&mut self.previous);
+        let (snapshot, remembered) = match self.read_known(path, &text, previous) {
+            Some(read) => read,
+            // Anything the quick path does not take (another kind of document, a time or
+            // reprojection from the file, an error to describe) is read the usual way.
+            None => (parse_snapshot(path, &text, &self.options), HashMap::new()),
+        };
+        self.previous = if snapshot.is_ok() { remembered } else { HashMap::new() };
+        self.text = std::mem::replace(&mut self.previous_text, text);
+        snapshot
+    }
+
+    /// [`parse_snapshot`] for a FeatureCollection in WGS84 timed by its file name, taking
+    /// over the geometries `previous` remembers; also returns this snapshot's. `None`
+    /// when the document is not of that kind or reading it fails.
+    fn read_known(&self, path: &Path, text: &[u8], mut previous: Geometries) -> Option<(Result<Snapshot>, Geometries)> {
+        if self.options.time_field.is_some() || self.options.crs.is_some() {
+            return None;
+        }
+        let doc: LazyDocument = serde_json::from_slice(text).ok()?;
+        let unused = [doc.crs, doc.geometry, doc.properties, doc.coordinates, doc.geometries];
+        if doc.kind.as_deref() != Some("FeatureCollection") || unused.iter().any(Option::is_some) {
+            return None;
+        }
+        let features = doc.features?;
+        let time = time_from_file_name(&file_name(path))?;
+        let mut report = ScanReport { snapshot: file_name(path), time: rfc3339(time), features: features.len(), ..ScanReport::default() };
+        let mut polygons: PerStatus<Vec<Polygon<f64>>> = PerStatus::default();
+        let mut remembered: Geometries = HashMap::with_capacity(features.len());
+        let mut found = Vec::new();
+        for (index, feature) in features.iter().enumerate() {
+            let Some(raw) = feature.geometry else {
+                report.not_territory += 1;
+                continue;
+            };
+            let bytes = raw.get().as_bytes();
+            let start = bytes.as_ptr() as usize - text.as_ptr() as usize;
+            let key = text_key(bytes);
+            let seen = previous.get_mut(&key).and_then(|same_key| {
+                let at = same_key.iter().position(|r| self.previous_text.get(r.text.clone()) == Some(bytes))?;
+                Some(same_key.swap_remove(at))
+            });
+            let mut entry = match seen {
+                Some(entry) => Remembered { text: start..start + bytes.len(), ..entry },
+                None => {
+                    let geometry: RawGeometry = serde_json::from_str(raw.get()).ok()?;
+                    let mut fixes = RingFixes::default();
+                    let mut polygons = Vec::new();
+                    let polygonal = collect_polygons(&geometry, &mut polygons, &mut fixes).ok()?;
+                    let fixes = [fixes.unclosed, fixes.repeated, fixes.degenerate];
+                    Remembered { text: start..start + bytes.len(), polygonal, polygons, fixes, invalid: None }
+                }
+            };
+            let [unclosed, repeated, degenerate] = entry.fixes;
+            let fixes = RingFixes { unclosed, repeated, degenerate, reproject: None };
+            found.clear();
+            found.extend_from_slice(&entry.polygons);
+            let feature = ReadFeature { index, properties: feature.properties.as_ref(), polygonal: entry.polygonal, fixes: &fixes };
+            let known = entry.invalid;
+            let mut counted = None;
+            feature.add_to(&mut report, &mut polygons, &self.options.classifier, &mut found, |found| {
+                let invalid = known.unwrap_or_else(|| found.iter().filter(|p| crate::validity::needs_repair(p)).count());
+                counted = Some(invalid);
+                invalid
+            });
+            entry.invalid = counted.or(known);
+            remembered.entry(key).or_default().push(entry);
+        }
+        if report.features == 0 {
+            report.warnings.push(Warning { feature: 0, kind: WarningKind::EmptyGeometry, detail: "the file has no features: every area is 0".into() });
+        }
+        Some((Ok(Snapshot { path: path.to_path_buf(), time, polygons, report }), remembered))
+    }
+}
+
+/// A key of a geometry's text: its length, and words at its ends and at 16 places between
+/// (enough to tell texts apart; the texts are compared in full before one is taken over).
+fn text_key(bytes: &[u8]) -> u64 {
+    use crate::fingerprint::mix;
+    let n = bytes.len();
+    let word = |at: usize| {
+        let mut w = [0u8; 8];
+        let end = (at + 8).min(n);
+        w[..end - at].copy_from_slice(&bytes[at..end]);
+        u64::from_le_bytes(w)
+    };
+    (0..18).fold(mix(n as u64), |h, k| mix(h ^ word(n.saturating_sub(8) * k / 17)))
+}
+
 /// Like [`read_snapshot`], on bytes already in memory; `path` names them in errors and
 /// gives the time when the text does not.
 pub fn parse_snapshot(path: &Path, bytes: &[u8], options: &ReadOptions) -> Result<Snapshot> {
@@ -302,9 +444,44 @@ pub fn parse_snapshot(path: &Path, bytes: &[u8], options: &ReadOptions) -> Resul
         let mut fixes = RingFixes { reproject: reprojection.as_ref(), ..RingFixes::default() };
         let polygonal = collect_polygons(geometry, &mut found, &mut fixes)
             .map_err(|message| Error::feature(path, index, message))?;
-        if !polygonal {
+        let feature = ReadFeature { index, properties, polygonal, fixes: &fixes };
+        feature.add_to(&mut report, &mut polygons, &options.classifier, &mut found, |found| {
+            found.iter().filter(|p| crate::validity::needs_repair(p)).count()
+        });
+    }
+    if report.features == 0 {
+        // A cut-off export can be a valid, empty collection: say so rather than report
+        // zero km² silently.
+        report.warnings.push(Warning { feature: 0, kind: WarningKind::EmptyGeometry, detail: "the file has no features: every area is 0".into() });
+    }
+    Ok(Snapshot { path: path.to_path_buf(), time, polygons, report })
+}
+
+/// One feature of a snapshot, its geometry read: its position in the file, its
+/// properties, whether it is polygonal and what cleaning its rings did.
+struct ReadFeature<'f, 'a, 'r> {
+    index: usize,
+    properties: Option<&'f RawProperties<'a>>,
+    polygonal: bool,
+    fixes: &'f RingFixes<'r>,
+}
+
+impl ReadFeature<'_, '_, '_> {
+    /// Adds the feature's polygons (`found`, taken) to the snapshot's, classified by its
+    /// properties, and counts and warns about it in the report. `invalid` counts the
+    /// polygons that need repair (asked only of a feature with a status).
+    fn add_to(
+        &self,
+        report: &mut ScanReport,
+        polygons: &mut PerStatus<Vec<Polygon<f64>>>,
+        classifier: &Classifier,
+        found: &mut Vec<Polygon<f64>>,
+        invalid: impl FnOnce(&[Polygon<f64>]) -> usize,
+    ) {
+        let (index, fixes) = (self.index, self.fixes);
+        if !self.polygonal {
             report.not_territory += 1;
-            continue;
+            return;
         }
         if found.is_empty() {
             if fixes.any() {
@@ -312,13 +489,13 @@ pub fn parse_snapshot(path: &Path, bytes: &[u8], options: &ReadOptions) -> Resul
             } else {
                 fixes.warn(&mut report.warnings, index, WarningKind::EmptyGeometry, "no polygon with three distinct points");
             }
-            continue;
+            return;
         }
-        let parsed = properties.map(|p| p.parse());
+        let parsed = self.properties.map(|p| p.parse());
         let lookup = |key: &str| parsed.as_ref().and_then(|p| p.get(key)).and_then(|v| property_text(v));
-        match options.classifier.classify(lookup) {
+        match classifier.classify(lookup) {
             Ok(status) => {
-                let invalid = found.iter().filter(|p| crate::validity::needs_repair(p)).count();
+                let invalid = invalid(found);
                 if invalid > 0 {
                     fixes.warn(&mut report.warnings, index, WarningKind::InvalidTopology, &format!("{invalid} of {} polygons self-intersect or have holes outside their shell", found.len()));
                 }
@@ -327,7 +504,7 @@ pub fn parse_snapshot(path: &Path, bytes: &[u8], options: &ReadOptions) -> Resul
                 }
                 fixes.report(&mut report.warnings, index);
                 report.polygons[status] += found.len();
-                polygons[status].append(&mut found);
+                polygons[status].append(found);
             }
             Err(why) if why.foreign => report.foreign += found.len(),
             Err(why) => {
@@ -336,12 +513,6 @@ pub fn parse_snapshot(path: &Path, bytes: &[u8], options: &ReadOptions) -> Resul
             }
         }
     }
-    if report.features == 0 {
-        // A cut-off export can be a valid, empty collection: say so rather than report
-        // zero km² silently.
-        report.warnings.push(Warning { feature: 0, kind: WarningKind::EmptyGeometry, detail: "the file has no features: every area is 0".into() });
-    }
-    Ok(Snapshot { path: path.to_path_buf(), time, polygons, report })
 }
 
 fn snapshot_time(
@@ -565,6 +736,59 @@ mod tests {
         let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
         encoder.write_all(text).unwrap();
         encoder.finish().unwrap()
+    }
+
+    fn same_snapshot(a: &Snapshot, b: &Snapshot) {
+        assert_eq!((&a.path, a.time), (&b.path, b.time));
+        assert_eq!(a.report, b.report);
+        for status in crate::Status::ALL {
+            assert_eq!(a.polygons[status], b.polygons[status], "{status:?}");
+        }
+    }
+
+    /// Snapshots that repeat features of the one before, in other places in the file,
+    /// some with rings to clean or polygons to repair, one under another name, and one
+    /// that changes: the reader gives what reading each on its own gives, warnings with
+    /// their feature numbers included; and a broken feature fails with the same message.
+    #[test]
+    fn a_reader_gives_what_reading_each_snapshot_alone_gives() {
+        let dir = tempfile::tempdir().unwrap();
+        let feature = |name: &str, rings: &str| {
+            format!(r#"{{"type":"Feature","properties":{{"name":"{name}"}},"geometry":{{"type":"Polygon","coordinates":{rings}}}}}"#)
+        };
+        let occupied = "Окуповано /// Occupied";
+        let grey = "Статус невідомий /// Unknown status";
+        // (unclosed and with a repeated point; a bowtie; a plain square; a point)
+        let unclosed = feature(occupied, "[[[37,48],[37.1,48],[37.1,48],[37.1,48.1],[37,48.1]]]");
+        let bowtie = feature(grey, "[[[37.2,48],[37.3,48.1],[37.3,48],[37.2,48.1],[37.2,48]]]");
+        let square = |x: f64, name: &str| feature(name, &format!("[[[{x},48],[{x}.05,48],[{x}.05,48.05],[{x},48.05],[{x},48]]]"));
+        let point = r#"{"type":"Feature","properties":{"name":"unit"},"geometry":{"type":"Point","coordinates":[37,48]}}"#;
+        let none = r#"{"type":"Feature","properties":{"name":"x"},"geometry":null}"#;
+        let collection = |features: &[&str]| format!(r#"{{"type":"FeatureCollection","features":[{}]}}"#, features.join(","));
+        let files = [
+            ("1700000000.geojson", collection(&[&unclosed, &bowtie, &square(36.0, occupied), point])),
+            ("1700086400.geojson", collection(&[point, &square(36.0, grey), &bowtie, none, &unclosed, &square(35.0, occupied)])),
+            ("1700172800.geojson", collection(&[&unclosed, &unclosed, &square(35.0, occupied), &bowtie])),
+            ("1700259200.geojson", r#"{"type":"Feature","properties":{"name":"Окуповано"},"geometry":{"type":"Polygon","coordinates":[[[37,48],[37.1,48],[37.1,48.1],[37,48]]]}}"#.to_string()),
+            ("1700345600.geojson", collection(&[&unclosed, &bowtie])),
+            ("1700432000.geojson", collection(&[&unclosed, r#"{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[37,48],[37.1]]]}}"#])),
+        ];
+        let mut reader = SnapshotReader::new(&ReadOptions::default());
+        for (name, text) in &files {
+            let path = dir.path().join(name);
+            std::fs::write(&path, text).unwrap();
+            match (reader.read(&path), read_snapshot(&path, &ReadOptions::default())) {
+                (Ok(a), Ok(b)) => same_snapshot(&a, &b),
+                (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string()),
+                (a, b) => panic!("{name}: {:?} vs {:?}", a.map(|s| s.report), b.map(|s| s.report)),
+            }
+        }
+        let last = reader.read(&dir.path().join(files[5].0)).unwrap_err().to_string();
+        assert!(last.contains("1700432000.geojson") && last.contains("feature 1"), "{last}");
+        // The second snapshot's warnings carry their own feature numbers.
+        let second = reader.read(&dir.path().join(files[1].0)).unwrap();
+        assert!(second.report.warnings.iter().any(|w| w.feature == 4 && w.kind == WarningKind::UnclosedRing), "{:?}", second.report.warnings);
+        assert!(second.report.warnings.iter().any(|w| w.feature == 2 && w.kind == WarningKind::InvalidTopology), "{:?}", second.report.warnings);
     }
 
     /// One member goes through libdeflate; two (as `cat a.gz b.gz` makes, the same text
