@@ -469,17 +469,16 @@ pub struct Changes {
     pub skipped: Vec<crate::timeline::Skipped>,
 }
 
-/// What one run of the indexed engine gives back: the changes of its periods, and its
-/// cells and position, for the next chunk to carry on from.
-/// What a run of periods gives back: their changes and areas, its cells and the snapshot
-/// they are of, and the reports of the snapshots it read.
+/// What one run of the indexed engine gives back: the changes and areas of its periods,
+/// its cells and the snapshot they are of (for the next chunk to carry on from), and the
+/// reports of the snapshots it read.
 type RunOutcome = (Vec<(Change, Vec<ChangeAreas>)>, crate::index::Timeline, Option<usize>, Vec<(usize, crate::ScanReport)>);
 
 impl Analysis {
     /// The changes of consecutive periods, cell by cell, from `run`'s cells (those of
     /// snapshot `at`): each snapshot a period compares (its time and file: `timed` at its
-    /// index) is read while the run compares the one before, taking over what it repeats of the one
-    /// read before it (see [`crate::read::SnapshotReader`]).
+    /// index) is read while the run compares the one before, taking over what it repeats
+    /// of the one read before it (see [`crate::read::SnapshotReader`]).
     fn indexed_run(
         &self,
         index: &crate::index::RegionIndex,

@@ -306,6 +306,9 @@ struct Remembered {
     text: std::ops::Range<usize>,
     polygonal: bool,
     polygons: Vec<Polygon<f64>>,
+    /// Unclosed, repeated, degenerate: the counts of [`RingFixes`], which also borrows a
+    /// reprojection (with the `proj` feature, not to be sent to another thread as a
+    /// reader is).
     fixes: [usize; 3],
     invalid: Option<usize>,
 }
@@ -382,17 +385,14 @@ impl SnapshotReader {
             let known = entry.invalid;
             let mut counted = None;
             feature.add_to(&mut report, &mut polygons, &self.options.classifier, &mut found, |found| {
-                let invalid = known.unwrap_or_else(|| found.iter().filter(|p| crate::validity::needs_repair(p)).count());
+                let invalid = known.unwrap_or_else(|| invalid_polygons(found));
                 counted = Some(invalid);
                 invalid
             });
             entry.invalid = counted.or(known);
             remembered.entry(key).or_default().push(entry);
         }
-        if report.features == 0 {
-            report.warnings.push(Warning { feature: 0, kind: WarningKind::EmptyGeometry, detail: "the file has no features: every area is 0".into() });
-        }
-        Some((Ok(Snapshot { path: path.to_path_buf(), time, polygons, report }), remembered))
+        Some((Ok(finished(path, time, polygons, report)), remembered))
     }
 }
 
@@ -445,16 +445,24 @@ pub fn parse_snapshot(path: &Path, bytes: &[u8], options: &ReadOptions) -> Resul
         let polygonal = collect_polygons(geometry, &mut found, &mut fixes)
             .map_err(|message| Error::feature(path, index, message))?;
         let feature = ReadFeature { index, properties, polygonal, fixes: &fixes };
-        feature.add_to(&mut report, &mut polygons, &options.classifier, &mut found, |found| {
-            found.iter().filter(|p| crate::validity::needs_repair(p)).count()
-        });
+        feature.add_to(&mut report, &mut polygons, &options.classifier, &mut found, invalid_polygons);
     }
+    Ok(finished(path, time, polygons, report))
+}
+
+/// The snapshot read, its report warning of a file without features.
+fn finished(path: &Path, time: DateTime<Utc>, polygons: PerStatus<Vec<Polygon<f64>>>, mut report: ScanReport) -> Snapshot {
     if report.features == 0 {
         // A cut-off export can be a valid, empty collection: say so rather than report
         // zero km² silently.
         report.warnings.push(Warning { feature: 0, kind: WarningKind::EmptyGeometry, detail: "the file has no features: every area is 0".into() });
     }
-    Ok(Snapshot { path: path.to_path_buf(), time, polygons, report })
+    Snapshot { path: path.to_path_buf(), time, polygons, report }
+}
+
+/// How many of a feature's polygons need repair.
+fn invalid_polygons(found: &[Polygon<f64>]) -> usize {
+    found.iter().filter(|p| crate::validity::needs_repair(p)).count()
 }
 
 /// One feature of a snapshot, its geometry read: its position in the file, its
