@@ -19,6 +19,13 @@ use frontline::region::{read_area_of_interest, read_regions};
 use frontline::timeline::{Every, Resampling};
 use frontline::{Analysis, SnapshotAreas, Status};
 
+/// Clipped to Ukraine, the 500 town-sized regions.
+fn towns_analysis(data: &std::path::Path) -> Analysis {
+    Analysis::new()
+        .with_clip(read_area_of_interest(&data.join("boundaries/ukraine.geojson")).unwrap())
+        .with_regions(read_regions(&[data.join("regions/front-towns-500.geojson")], "name").unwrap())
+}
+
 /// The snapshots of 2024: 62 weekly and monthly states, enough to exercise reuse from one
 /// snapshot to the next, few enough for the plain engine in CI.
 fn snapshots_2024(data: &std::path::Path) -> Vec<std::path::PathBuf> {
@@ -212,9 +219,7 @@ fn the_engines_agree_on_the_towns() {
     let files = snapshots_2024(&data);
     // The last eight weeks of 2024: the plain engine takes a second per 60 snapshots here.
     let files = &files[files.len() - 8..];
-    let base = Analysis::new()
-        .with_clip(read_area_of_interest(&data.join("boundaries/ukraine.geojson")).unwrap())
-        .with_regions(read_regions(&[data.join("regions/front-towns-500.geojson")], "name").unwrap());
+    let base = towns_analysis(&data);
     let (indexed, plain) = (base.clone().with_engine(Engine::Indexed), base.with_engine(Engine::Plain));
     let (a, b) = (indexed.areas(files).unwrap(), plain.areas(files).unwrap());
     let mut worst: f64 = 0.0;
@@ -258,9 +263,7 @@ fn the_engines_agree_on_the_towns() {
 fn figures_do_not_depend_on_the_number_of_cores() {
     let Some(data) = data_dir() else { return };
     let files = snapshots_2024(&data);
-    let analysis = Analysis::new()
-        .with_clip(read_area_of_interest(&data.join("boundaries/ukraine.geojson")).unwrap())
-        .with_regions(read_regions(&[data.join("regions/front-towns-500.geojson")], "name").unwrap());
+    let analysis = towns_analysis(&data);
     let on = |cores: usize| {
         let pool = rayon::ThreadPoolBuilder::new().num_threads(cores).build().unwrap();
         pool.install(|| {
