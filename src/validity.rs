@@ -64,8 +64,9 @@ fn test_validity(polygon: &Polygon<f64>) -> bool {
 
 struct Segment {
     line: Line<f64>,
-    min_x: f64,
-    max_x: f64,
+    /// The segment's box: least and greatest x and y.
+    low: [f64; 2],
+    high: [f64; 2],
     ring: usize,
     index: usize,
     ring_segments: usize,
@@ -76,17 +77,32 @@ fn rings_cross<'a>(rings: impl Iterator<Item = &'a LineString<f64>>) -> bool {
     for (ring, line_string) in rings.enumerate() {
         let count = line_string.0.len().saturating_sub(1);
         for (index, line) in line_string.lines().enumerate() {
-            let (a, b) = (line.start.x, line.end.x);
-            segments.push(Segment { line, min_x: a.min(b), max_x: a.max(b), ring, index, ring_segments: count });
+            let (x0, x1) = minmax(line.start.x, line.end.x);
+            let (y0, y1) = minmax(line.start.y, line.end.y);
+            segments.push(Segment { line, low: [x0, y0], high: [x1, y1], ring, index, ring_segments: count });
         }
     }
-    segments.sort_unstable_by(|a, b| a.min_x.total_cmp(&b.min_x));
+    // Swept along the axis that fewer segments overlap at a time: a stretch of front line
+    // drawn north to south crosses a meridian again and again, a parallel seldom. (Either
+    // way, every two segments whose boxes meet are compared.)
+    let (mut low, mut high, mut extent) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2], [0.0; 2]);
+    for s in &segments {
+        for k in 0..2 {
+            low[k] = low[k].min(s.low[k]);
+            high[k] = high[k].max(s.high[k]);
+            extent[k] += s.high[k] - s.low[k];
+        }
+    }
+    let axis = usize::from(extent[0] * (high[1] - low[1]) > extent[1] * (high[0] - low[0]));
+    let across = 1 - axis;
+    segments.sort_unstable_by(|a, b| a.low[axis].total_cmp(&b.low[axis]));
     let mut active: Vec<usize> = Vec::new();
     for i in 0..segments.len() {
         let s = &segments[i];
-        active.retain(|&j| segments[j].max_x >= s.min_x);
+        active.retain(|&j| segments[j].high[axis] >= s.low[axis]);
         for &j in &active {
-            if conflict(s, &segments[j]) {
+            let t = &segments[j];
+            if s.high[across] >= t.low[across] && t.high[across] >= s.low[across] && conflict(s, t) {
                 return true;
             }
         }
@@ -95,13 +111,9 @@ fn rings_cross<'a>(rings: impl Iterator<Item = &'a LineString<f64>>) -> bool {
     false
 }
 
-/// Two segments meet somewhere other than the vertex that joins neighbours of one ring.
+/// Two segments whose boxes meet meet somewhere other than the vertex that joins
+/// neighbours of one ring.
 fn conflict(a: &Segment, b: &Segment) -> bool {
-    let (ay0, ay1) = minmax(a.line.start.y, a.line.end.y);
-    let (by0, by1) = minmax(b.line.start.y, b.line.end.y);
-    if ay1 < by0 || by1 < ay0 {
-        return false;
-    }
     let neighbours = a.ring == b.ring
         && (a.index.abs_diff(b.index) == 1 || a.index.abs_diff(b.index) + 1 == a.ring_segments);
     let side = |l: &Line<f64>, p: Coord<f64>| {
@@ -166,8 +178,34 @@ mod tests {
             polygon![(x: 0., y: 0.), (x: 2., y: 2.), (x: 2., y: 0.), (x: 0., y: 2.)],
             Polygon::new(square.exterior().clone(), vec![hole_touching]),
         ];
-        for p in cases {
+        // Each also mirrored across the diagonal, so that it is swept along the other axis.
+        let mirrored = |p: &Polygon<f64>| {
+            use geo::MapCoords;
+            p.map_coords(|c| Coord { x: c.y, y: c.x })
+        };
+        for p in cases.iter().flat_map(|p| [p.clone(), mirrored(p)]) {
             assert_eq!(needs_repair(&p), !p.is_valid(), "{p:?}");
+        }
+    }
+
+    /// A stretch of front line drawn north to south, its vertices zigzagging a little east
+    /// and west: swept along its length, as along its width, the same crossing is found.
+    #[test]
+    fn a_long_wiggly_ring_is_tested_whichever_way_it_runs() {
+        let mut coords: Vec<(f64, f64)> = (0..200).map(|i| (37.0 + 0.01 * f64::from(i % 2), 47.0 + 0.02 * f64::from(i))).collect();
+        coords.extend([(36.5, 51.0), (36.5, 47.0), (37.0, 47.0)]);
+        let valid = Polygon::new(LineString::from(coords.clone()), vec![]);
+        // One vertex pulled across the far side of the zigzag makes it cross itself.
+        coords[100].0 = 36.4;
+        let crossing = Polygon::new(LineString::from(coords), vec![]);
+        assert!(valid.is_valid() && !crossing.is_valid());
+        for p in [valid, crossing] {
+            let mirrored = {
+                use geo::MapCoords;
+                p.map_coords(|c| Coord { x: c.y, y: c.x })
+            };
+            assert_eq!(needs_repair(&p), !p.is_valid());
+            assert_eq!(needs_repair(&mirrored), !mirrored.is_valid());
         }
     }
 }
