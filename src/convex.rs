@@ -94,16 +94,16 @@ impl ConvexPolygon {
     /// convex polygon's edges with no area between its stretches there (`None`: nothing
     /// inside).
     pub fn clip_ring(&self, ring: &LineString<f64>) -> Option<LineString<f64>> {
+        let ring_box = ring.bounding_rect()?;
+        if !geo::Intersects::intersects(&ring_box, &self.bbox) {
+            return None;
+        }
         let mut input: Vec<Coord<f64>> = open_ring(ring)?.to_vec();
         // From its least vertex, so that the ring clipped, and the rounding of its area,
         // do not depend on where the ring started: the engine reuses an area when the
         // layers near a region are the same, wherever their rings start.
         if let Some(least) = (0..input.len()).min_by(|&i, &j| input[i].x.total_cmp(&input[j].x).then(input[i].y.total_cmp(&input[j].y))) {
             input.rotate_left(least);
-        }
-        let ring_box = ring.bounding_rect()?;
-        if !geo::Intersects::intersects(&ring_box, &self.bbox) {
-            return None;
         }
         let mut output = Vec::with_capacity(input.len() + 8);
         let corners = [ring_box.min(), ring_box.max(), Coord { x: ring_box.min().x, y: ring_box.max().y }, Coord { x: ring_box.max().x, y: ring_box.min().y }];

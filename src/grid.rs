@@ -213,12 +213,25 @@ pub fn clip_to_rect(polygons: &[Polygon<f64>], rect: Rect<f64>) -> Vec<Polygon<f
         .iter()
         .filter(|p| p.bounding_rect().is_some_and(|b| geo::Intersects::intersects(&b, &rect)))
         .filter_map(|p| {
-            let p = clip_half(p, true, rect.min().x, true)?;
-            let p = clip_half(&p, true, rect.max().x, false)?;
-            let p = clip_half(&p, false, rect.min().y, true)?;
-            clip_half(&p, false, rect.max().y, false)
+            let shell = clip_ring_to_rect(p.exterior(), rect)?;
+            let holes = p.interiors().iter().filter_map(|h| clip_ring_to_rect(h, rect)).collect();
+            Some(Polygon::new(shell, holes))
         })
         .collect()
+}
+
+/// A ring clipped to the four sides of a box in turn (a copy made only once a side cuts
+/// it: most rings near a small box are cut by one side or none).
+fn clip_ring_to_rect(ring: &LineString<f64>, rect: Rect<f64>) -> Option<LineString<f64>> {
+    let sides = [(true, rect.min().x, true), (true, rect.max().x, false), (false, rect.min().y, true), (false, rect.max().y, false)];
+    let mut clipped: Option<LineString<f64>> = None;
+    for (vertical, line, keep_high) in sides {
+        let current = clipped.as_ref().unwrap_or(ring);
+        if let Some(cut) = clip_ring(current, vertical, line, keep_high)? {
+            clipped = Some(cut);
+        }
+    }
+    Some(clipped.unwrap_or_else(|| ring.clone()))
 }
 
 /// The parts of polygons near a box: [`clip_to_rect`] of the box grown by 1e-6° (about
@@ -242,16 +255,10 @@ fn tighten(grid: &Grid, piece: &Polygon<f64>, lo: CellId, hi: CellId) -> (CellId
     }
 }
 
-/// The part of a polygon on one side of an axis-parallel line (`x = line` when `vertical`,
-/// else `y = line`): the side above the line when `keep_high`, else below. Each ring is
-/// clipped on its own; a hole is a hole of the clipped shell.
-fn clip_half(polygon: &Polygon<f64>, vertical: bool, line: f64, keep_high: bool) -> Option<Polygon<f64>> {
-    let shell = clip_ring(polygon.exterior(), vertical, line, keep_high)?;
-    let holes = polygon.interiors().iter().filter_map(|h| clip_ring(h, vertical, line, keep_high)).collect();
-    Some(Polygon::new(shell, holes))
-}
-
-fn clip_ring(ring: &LineString<f64>, vertical: bool, line: f64, keep_high: bool) -> Option<LineString<f64>> {
+/// The part of a ring on one side of an axis-parallel line (`x = line` when `vertical`,
+/// else `y = line`): the side above the line when `keep_high`, else below. `None` when
+/// nothing is left, `Some(None)` when the whole ring is on that side.
+fn clip_ring(ring: &LineString<f64>, vertical: bool, line: f64, keep_high: bool) -> Option<Option<LineString<f64>>> {
     let along = |c: &Coord<f64>| if vertical { c.x } else { c.y };
     let inside = |c: &Coord<f64>| if keep_high { along(c) >= line - ON_LINE } else { along(c) <= line + ON_LINE };
     let coords = &ring.0;
@@ -259,7 +266,7 @@ fn clip_ring(ring: &LineString<f64>, vertical: bool, line: f64, keep_high: bool)
         return None;
     }
     if coords.iter().all(inside) {
-        return Some(ring.clone());
+        return Some(None);
     }
     let mut out: Vec<Coord<f64>> = Vec::with_capacity(coords.len() / 2 + 4);
     let push = |c: Coord<f64>, out: &mut Vec<Coord<f64>>| {
@@ -290,7 +297,7 @@ fn clip_ring(ring: &LineString<f64>, vertical: bool, line: f64, keep_high: bool)
     }
     let first = out[0];
     out.push(first);
-    Some(LineString::new(out))
+    Some(Some(LineString::new(out)))
 }
 
 /// Spacing, in degrees of longitude, of the lattice that edges along a cell's parallels
