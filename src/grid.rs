@@ -240,8 +240,13 @@ fn clip_ring_to_rect(ring: &LineString<f64>, rect: Rect<f64>) -> Option<LineStri
 /// vertices on it, while off the edge it never reaches the result of an operation with
 /// what lies inside the box.
 pub(crate) fn clip_near(polygons: &[Polygon<f64>], bbox: Rect<f64>) -> Vec<Polygon<f64>> {
+    clip_to_rect(polygons, near(bbox))
+}
+
+/// The box [`clip_near`] clips to: `bbox` grown by 1e-6° on every side.
+pub(crate) fn near(bbox: Rect<f64>) -> Rect<f64> {
     let margin = Coord { x: 1e-6, y: 1e-6 };
-    clip_to_rect(polygons, Rect::new(bbox.min() - margin, bbox.max() + margin))
+    Rect::new(bbox.min() - margin, bbox.max() + margin)
 }
 
 /// Narrows a cell range to the piece's own bounding box, so empty cells are never visited.
