@@ -139,8 +139,10 @@ impl Analysis {
 
     /// The areas of many snapshot files, in time order, measured in parallel.
     ///
-    /// With the indexed engine the files are split into one run of consecutive files per
-    /// core, and each run carries its cells from one snapshot to the next.
+    /// With the indexed engine the files are split into one share of consecutive files per
+    /// two cores, each measured by two runs, one forwards from its first file and one
+    /// backwards from its last, until they meet; each run carries its cells from one
+    /// snapshot to the next.
     pub fn areas(&self, files: &[PathBuf]) -> Result<Vec<SnapshotAreas>> {
         match self.engine {
             Engine::Plain => in_time_order(files, |path| {
@@ -149,44 +151,58 @@ impl Analysis {
                 Ok((snapshot.time, areas))
             }),
             Engine::Indexed => {
-                // The regions are cut into cells while each run reads its first snapshot.
-                let runs = runs(files);
-                // (each run's reader, and the first snapshot it read)
-                type Started = (SnapshotReader, Option<Result<Snapshot>>);
+                // Two runs per pair of cores take the files of their share from both ends,
+                // one forwards and one backwards, until they meet: however the work is
+                // spread over the timeline, neither waits for the other at the end.
+                let shares = shares(files.len());
+                let ends: &[End] = match rayon::current_num_threads() {
+                    1 => &[End::Front],
+                    _ => &[End::Front, End::Back],
+                };
+                let runs: Vec<(&BothEnds, End)> = shares.iter().flat_map(|share| ends.iter().map(move |end| (share, *end))).collect();
+                // (each run's reader, and the first snapshot it took, read while the
+                // regions are cut into cells)
+                type Started = (SnapshotReader, Option<(usize, Result<Snapshot>)>);
                 let (index, firsts): (RegionIndex, Vec<Started>) = rayon::join(
                     || self.region_index(),
                     || {
                         runs.par_iter()
-                            .map(|run| {
+                            .map(|(share, end)| {
                                 let mut reader = SnapshotReader::new(&self.read);
-                                let first = run.first().map(|path| reader.read(path));
+                                let first = share.take(*end).map(|i| (i, reader.read(&files[i])));
                                 (reader, first)
                             })
                             .collect()
                     },
                 );
-                in_time_order_by_runs(files, runs.into_iter().zip(firsts).collect(), |(run, (mut reader, first))| {
-                    let mut timeline = Timeline::new();
-                    let mut measured = Vec::with_capacity(run.len());
-                    // Each snapshot is measured while the next one is read: a core whose
-                    // run is done can take over the reading of another's.
-                    let mut next = first;
-                    for i in 0..run.len() {
-                        let Some(current) = next.take() else { break };
-                        let (following, result) = rayon::join(
-                            || run.get(i + 1).map(|path| reader.read(path)),
-                            || {
-                                current.map(|snapshot| {
-                                    let areas = measure_indexed(&index, &mut timeline, &snapshot, self.clip.as_ref(), &self.regions);
-                                    (snapshot.time, areas)
-                                })
-                            },
-                        );
-                        measured.push(result);
-                        next = following;
-                    }
-                    measured
-                })
+                let measured: Vec<Vec<(usize, Timed<SnapshotAreas>)>> = runs
+                    .into_par_iter()
+                    .zip(firsts)
+                    .map(|((share, end), (mut reader, first))| {
+                        let mut timeline = Timeline::new();
+                        let mut measured = Vec::new();
+                        // Each snapshot is measured while the next one is read: a core
+                        // whose run is done can take over the reading of another's.
+                        let mut next = first;
+                        while let Some((i, current)) = next.take() {
+                            let (following, result) = rayon::join(
+                                || share.take(end).map(|j| (j, reader.read(&files[j]))),
+                                || {
+                                    current.map(|snapshot| {
+                                        let areas = measure_indexed(&index, &mut timeline, &snapshot, self.clip.as_ref(), &self.regions);
+                                        (snapshot.time, areas)
+                                    })
+                                },
+                            );
+                            measured.push((i, result));
+                            next = following;
+                        }
+                        measured
+                    })
+                    .collect();
+                let mut measured: Vec<(usize, Timed<SnapshotAreas>)> = measured.into_iter().flatten().collect();
+                measured.sort_unstable_by_key(|(i, _)| *i);
+                sort_by_time(files, measured.into_iter().map(|(_, result)| result).collect())
             }
         }
     }
@@ -253,26 +269,44 @@ pub(crate) fn in_time_order<T: Send>(
 /// One file's outcome: its snapshot time and the result.
 pub(crate) type Timed<T> = Result<(DateTime<Utc>, T)>;
 
-/// The files split into one run of consecutive files per core.
-fn runs(files: &[PathBuf]) -> Vec<&[PathBuf]> {
-    let size = files.len().div_ceil(rayon::current_num_threads().max(1)).max(1);
-    files.chunks(size).collect()
+/// Which end of a [`BothEnds`] a run takes its items from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum End {
+    /// The first item not taken yet, going forwards.
+    Front,
+    /// The last item not taken yet, going backwards.
+    Back,
 }
 
-/// Like [`in_time_order`], for runs of consecutive files (see [`runs`]), each given with
-/// what its job needs (`R`): `job` handles a whole run in order and returns one result per
-/// file, the runs are handled in parallel, and the results come back in time order.
-pub(crate) fn in_time_order_by_runs<R: Send, T: Send>(
-    files: &[PathBuf],
-    runs: Vec<R>,
-    job: impl Fn(R) -> Vec<Timed<T>> + Sync,
-) -> Result<Vec<T>> {
-    let mut results: Vec<Timed<T>> = Vec::with_capacity(files.len());
-    let per_run: Vec<Vec<Timed<T>>> = runs.into_par_iter().map(&job).collect();
-    for outcome in per_run {
-        results.extend(outcome);
+/// A share of consecutive items (files, periods) handed out from both ends: one run takes
+/// them in order from the front, another in reverse from the back, until the two meet.
+/// Consecutive items are nearly alike, so each run still carries its cells from one item to
+/// the next, and where the two meet depends on how fast each went.
+#[derive(Debug)]
+struct BothEnds(std::sync::Mutex<std::ops::Range<usize>>);
+
+impl BothEnds {
+    /// Items `range`, none taken yet.
+    fn new(range: std::ops::Range<usize>) -> BothEnds {
+        BothEnds(std::sync::Mutex::new(range))
     }
-    sort_by_time(files, results)
+
+    /// The next item from `end`, if any is left.
+    fn take(&self, end: End) -> Option<usize> {
+        let mut left = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        match end {
+            End::Front => left.next(),
+            End::Back => left.next_back(),
+        }
+    }
+}
+
+/// `items` items split into one share of consecutive items per two cores (at least one
+/// share), for a run from each end.
+fn shares(items: usize) -> Vec<BothEnds> {
+    let count = rayon::current_num_threads().div_ceil(2).max(1);
+    let size = items.div_ceil(count).max(1);
+    (0..items).step_by(size).map(|start| BothEnds::new(start..(start + size).min(items))).collect()
 }
 
 fn sort_by_time<T>(files: &[PathBuf], results: Vec<Timed<T>>) -> Result<Vec<T>> {
@@ -292,4 +326,44 @@ fn sort_by_time<T>(files: &[PathBuf], results: Vec<Timed<T>>) -> Result<Vec<T>> 
         }
     }
     Ok(timed.into_iter().map(|(_, _, v)| v).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two runs taking from both ends get every item once, each in its own order, however
+    /// their takes interleave.
+    #[test]
+    fn both_ends_hand_out_every_item_once() {
+        for pattern in [vec![End::Front; 3], vec![End::Back, End::Back, End::Front], vec![End::Front, End::Back]] {
+            let share = BothEnds::new(3..10);
+            let (mut front, mut back) = (Vec::new(), Vec::new());
+            for end in pattern.iter().cycle() {
+                let Some(item) = share.take(*end) else { break };
+                match end {
+                    End::Front => front.push(item),
+                    End::Back => back.push(item),
+                }
+            }
+            assert!(front.windows(2).all(|w| w[0] + 1 == w[1]) && back.windows(2).all(|w| w[0] == w[1] + 1));
+            let mut all: Vec<usize> = front.into_iter().chain(back).collect();
+            all.sort_unstable();
+            assert_eq!(all, (3..10).collect::<Vec<_>>());
+            assert_eq!(share.take(End::Front), None);
+        }
+    }
+
+    #[test]
+    fn shares_cover_the_items_without_overlap() {
+        for items in [0, 1, 2, 7, 209] {
+            let mut covered = Vec::new();
+            for share in shares(items) {
+                while let Some(i) = share.take(End::Front) {
+                    covered.push(i);
+                }
+            }
+            assert_eq!(covered, (0..items).collect::<Vec<_>>());
+        }
+    }
 }
