@@ -155,11 +155,7 @@ impl Analysis {
                 // one forwards and one backwards, until they meet: however the work is
                 // spread over the timeline, neither waits for the other at the end.
                 let shares = shares(files.len());
-                let ends: &[End] = match rayon::current_num_threads() {
-                    1 => &[End::Front],
-                    _ => &[End::Front, End::Back],
-                };
-                let runs: Vec<(&BothEnds, End)> = shares.iter().flat_map(|share| ends.iter().map(move |end| (share, *end))).collect();
+                let runs = runs(&shares);
                 // (each run's reader, and the first snapshot it took, read while the
                 // regions are cut into cells)
                 type Started = (SnapshotReader, Option<(usize, Result<Snapshot>)>);
@@ -167,7 +163,7 @@ impl Analysis {
                     || self.region_index(),
                     || {
                         runs.par_iter()
-                            .map(|(share, end)| {
+                            .map(|(_, share, end)| {
                                 let mut reader = SnapshotReader::new(&self.read);
                                 let first = share.take(*end).map(|i| (i, reader.read(&files[i])));
                                 (reader, first)
@@ -178,7 +174,7 @@ impl Analysis {
                 let measured: Vec<Vec<(usize, Timed<SnapshotAreas>)>> = runs
                     .into_par_iter()
                     .zip(firsts)
-                    .map(|((share, end), (mut reader, first))| {
+                    .map(|((_, share, end), (mut reader, first))| {
                         let mut timeline = Timeline::new();
                         let mut measured = Vec::new();
                         // Each snapshot is measured while the next one is read: a core
@@ -271,7 +267,7 @@ pub(crate) type Timed<T> = Result<(DateTime<Utc>, T)>;
 
 /// Which end of a [`BothEnds`] a run takes its items from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum End {
+pub(crate) enum End {
     /// The first item not taken yet, going forwards.
     Front,
     /// The last item not taken yet, going backwards.
@@ -283,16 +279,16 @@ enum End {
 /// Consecutive items are nearly alike, so each run still carries its cells from one item to
 /// the next, and where the two meet depends on how fast each went.
 #[derive(Debug)]
-struct BothEnds(std::sync::Mutex<std::ops::Range<usize>>);
+pub(crate) struct BothEnds(std::sync::Mutex<std::ops::Range<usize>>);
 
 impl BothEnds {
     /// Items `range`, none taken yet.
-    fn new(range: std::ops::Range<usize>) -> BothEnds {
+    pub(crate) fn new(range: std::ops::Range<usize>) -> BothEnds {
         BothEnds(std::sync::Mutex::new(range))
     }
 
     /// The next item from `end`, if any is left.
-    fn take(&self, end: End) -> Option<usize> {
+    pub(crate) fn take(&self, end: End) -> Option<usize> {
         let mut left = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         match end {
             End::Front => left.next(),
@@ -303,10 +299,20 @@ impl BothEnds {
 
 /// `items` items split into one share of consecutive items per two cores (at least one
 /// share), for a run from each end.
-fn shares(items: usize) -> Vec<BothEnds> {
+pub(crate) fn shares(items: usize) -> Vec<BothEnds> {
     let count = rayon::current_num_threads().div_ceil(2).max(1);
     let size = items.div_ceil(count).max(1);
     (0..items).step_by(size).map(|start| BothEnds::new(start..(start + size).min(items))).collect()
+}
+
+/// The runs over `shares`, each with its share's position: one from each end of every
+/// share, or only from the front on one core.
+pub(crate) fn runs(shares: &[BothEnds]) -> Vec<(usize, &BothEnds, End)> {
+    let ends: &[End] = match rayon::current_num_threads() {
+        1 => &[End::Front],
+        _ => &[End::Front, End::Back],
+    };
+    shares.iter().enumerate().flat_map(|(s, share)| ends.iter().map(move |end| (s, share, *end))).collect()
 }
 
 fn sort_by_time<T>(files: &[PathBuf], results: Vec<Timed<T>>) -> Result<Vec<T>> {

@@ -48,7 +48,7 @@
 //! assert!(change.transitions.held_to_occupied.abs() < 1e-6, "{}", change.transitions.held_to_occupied);
 //! ```
 
-use crate::analysis::in_time_order;
+use crate::analysis::{in_time_order, runs, shares, BothEnds, End};
 use crate::error::Result;
 use crate::measure::clip_layer;
 use crate::overlay::{difference, differences, intersection, outside_and_inside, shared_and_apart, signed_parts};
@@ -62,7 +62,7 @@ use geo::MultiPolygon;
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{json, Value};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
@@ -469,66 +469,104 @@ pub struct Changes {
     pub skipped: Vec<crate::timeline::Skipped>,
 }
 
-/// What one run of the indexed engine gives back: the changes and areas of its periods,
-/// its cells and the snapshot they are of (for the next chunk to carry on from), and the
-/// reports of the snapshots it read.
-type RunOutcome = (Vec<(Change, Vec<ChangeAreas>)>, crate::index::Timeline, Option<usize>, Vec<(usize, crate::ScanReport)>);
+/// What one run of the indexed engine gives back: the changes and areas of the periods it
+/// took (by their index in the chunk), its cells and the snapshot they are of, the cells it
+/// started from if it started at the chunk's last snapshot (for the next chunk to carry on
+/// from), and the reports of the snapshots it read.
+struct RunOutcome {
+    measured: Vec<(usize, (Change, Vec<ChangeAreas>))>,
+    end: (crate::index::Timeline, Option<usize>),
+    start: Option<(crate::index::Timeline, Option<usize>)>,
+    reports: Vec<(usize, crate::ScanReport)>,
+}
+
+/// What a run does once it is at a snapshot: keep its cells as the state one period
+/// compares, or compare them with the state kept.
+enum Step {
+    Keep,
+    Compare(usize),
+}
 
 impl Analysis {
-    /// The changes of consecutive periods, cell by cell, from `run`'s cells (those of
-    /// snapshot `at`): each snapshot a period compares (its time and file: `timed` at its
-    /// index) is read while the run compares the one before, taking over what it repeats
-    /// of the one read before it (see [`crate::read::SnapshotReader`]).
+    /// The changes of the periods of a chunk that a run takes from one end of `share`,
+    /// cell by cell, from the cells it starts with (those of a snapshot, if any): forwards, a period is the
+    /// state as of its start, then the one as of its end; backwards, the other way round.
+    /// Each snapshot a period compares (its time and file: `timed` at its index) is read
+    /// while the run compares the one before, taking over what it repeats of the one read
+    /// before it (see [`crate::read::SnapshotReader`]).
     fn indexed_run(
         &self,
         index: &crate::index::RegionIndex,
         periods: &[crate::timeline::Period],
-        mut run: crate::index::Timeline,
-        mut at: Option<usize>,
+        share: &BothEnds,
+        end: End,
+        (mut run, mut at): (crate::index::Timeline, Option<usize>),
         timed: &[(DateTime<Utc>, PathBuf)],
     ) -> Result<RunOutcome> {
-        // The snapshots to advance to, in order: a period's start unless the run is there
-        // already, then its end.
-        let mut steps: Vec<usize> = Vec::new();
-        let mut position = at;
-        for period in periods.iter().filter(|p| p.from != p.to) {
-            if position != Some(period.from) {
-                steps.push(period.from);
-            }
-            steps.push(period.to);
-            position = Some(period.to);
-        }
-        let mut reports = Vec::with_capacity(steps.len());
-        let mut reader = crate::read::SnapshotReader::new(&self.read);
-        let mut next = steps.first().map(|i| reader.read(&timed[*i].1));
-        let mut step = 0;
-        let mut measured = Vec::with_capacity(periods.len());
         let nothing = || (Change::none(), vec![ChangeAreas::default(); 1 + self.regions.len()]);
-        // Advances the run to the next step's snapshot while the one after is read.
-        let mut advance = |run: &mut crate::index::Timeline, next: &mut Option<Result<crate::Snapshot>>| -> Result<usize> {
-            let i = steps[step];
-            let snapshot = next.take().unwrap_or_else(|| reader.read(&timed[i].1))?;
-            let (following, ()) = rayon::join(|| steps.get(step + 1).map(|j| reader.read(&timed[*j].1)), || {
-                run.advance(index, &snapshot);
-            });
-            reports.push((i, snapshot.report));
-            *next = following;
-            step += 1;
-            Ok(i)
-        };
-        for period in periods {
+        let mut measured = Vec::new();
+        // The steps of the periods taken and not yet compared: the snapshot to advance to
+        // (none: the run is there already), and what to do there.
+        let mut steps: VecDeque<(Option<usize>, Step)> = VecDeque::new();
+        let mut position = at;
+        // Takes the next period; false when none is left.
+        let mut take = |steps: &mut VecDeque<(Option<usize>, Step)>, measured: &mut Vec<_>| -> bool {
+            let Some(k) = share.take(end) else { return false };
+            let period = &periods[k];
             if period.from == period.to {
-                measured.push(nothing());
-                continue;
+                measured.push((k, nothing()));
+                return true;
             }
-            if at != Some(period.from) {
-                advance(&mut run, &mut next)?;
+            let (first, second) = match end {
+                End::Front => (period.from, period.to),
+                End::Back => (period.to, period.from),
+            };
+            steps.push_back(((position != Some(first)).then_some(first), Step::Keep));
+            steps.push_back((Some(second), Step::Compare(k)));
+            position = Some(second);
+            true
+        };
+        let mut reader = crate::read::SnapshotReader::new(&self.read);
+        let mut reports = Vec::new();
+        let mut next: Option<(usize, Result<crate::Snapshot>)> = None;
+        let mut kept = None;
+        let mut start = None;
+        loop {
+            while steps.is_empty() && take(&mut steps, &mut measured) {}
+            let Some((target, step)) = steps.pop_front() else { break };
+            if let Some(i) = target {
+                // The snapshot after this one is read while the run advances to this one.
+                while !steps.iter().any(|(t, _)| t.is_some()) && take(&mut steps, &mut measured) {}
+                let following = steps.iter().find_map(|(t, _)| *t);
+                let snapshot = match next.take() {
+                    Some((j, snapshot)) if j == i => snapshot,
+                    _ => reader.read(&timed[i].1),
+                }?;
+                let (read, ()) = rayon::join(|| following.map(|j| (j, reader.read(&timed[j].1))), || {
+                    run.advance(index, &snapshot);
+                });
+                reports.push((i, snapshot.report));
+                next = read;
+                // (a run from the back starts at the chunk's last snapshot, where the next
+                // chunk starts)
+                if end == End::Back && at.is_none() {
+                    start = Some((run.clone(), Some(i)));
+                }
+                at = Some(i);
             }
-            let before = run.cell_map();
-            at = Some(advance(&mut run, &mut next)?);
-            measured.push(crate::index::change_between(index, &before, &run.cell_map()));
+            match step {
+                Step::Keep => kept = Some(run.cell_map()),
+                Step::Compare(k) => {
+                    let (now, then) = (run.cell_map(), kept.take().unwrap_or_else(|| run.cell_map()));
+                    let (before, after) = match end {
+                        End::Front => (&then, &now),
+                        End::Back => (&now, &then),
+                    };
+                    measured.push((k, crate::index::change_between(index, before, after)));
+                }
+            }
         }
-        Ok((measured, run, at, reports))
+        Ok(RunOutcome { measured, end: (run, at), start, reports })
     }
 
     /// The times of snapshot files, in time order, with their files. Times come from the
@@ -550,9 +588,9 @@ impl Analysis {
     /// `each` as it is made; returns the timeline (with the periods left out).
     ///
     /// Only the snapshots a period compares are read, a chunk of periods at a time, on all
-    /// cores (the indexed engine: one run of periods per core, each reading the next
-    /// snapshot it compares while it compares the current); what a chunk read is dropped
-    /// once no later period needs it.
+    /// cores (the indexed engine: two runs per two cores take a share of the periods from
+    /// both ends until they meet, each reading the next snapshot it compares while it
+    /// compares the current); what a chunk read is dropped once no later period needs it.
     pub fn changes_each(
         &self,
         files: &[PathBuf],
@@ -563,11 +601,13 @@ impl Analysis {
         let times: Vec<DateTime<Utc>> = timed.iter().map(|(t, _)| *t).collect();
         let timeline = resampling.timeline(&times);
         let indexed = (self.engine == crate::analysis::Engine::Indexed).then(|| self.region_index());
-        // The indexed engine splits each chunk of periods into one run per core, each run
-        // carrying its cells from one period to the next and reading the snapshots it
-        // compares as it goes, the next while it compares the current: long chunks keep
-        // the runs long (a run's first state is computed from scratch), short enough to
-        // bound the memory the chunk's changes take.
+        // The indexed engine splits each chunk of periods into one share per two cores,
+        // taken by one run forwards and one backwards until they meet (so that neither
+        // waits for the other at the end), each run carrying its cells from one period to
+        // the next and reading the snapshots it compares as it goes, the next while it
+        // compares the current: long chunks keep the runs long (a run's first state is
+        // computed from scratch), short enough to bound the memory the chunk's changes
+        // take.
         let chunk_size = if indexed.is_some() { 256 } else { (2 * rayon::current_num_threads()).max(4) };
         let mut layers: HashMap<usize, Layers> = HashMap::new();
         let mut snapshots: HashMap<usize, crate::Snapshot> = HashMap::new();
@@ -580,30 +620,39 @@ impl Analysis {
             let measured: Vec<(Change, Vec<ChangeAreas>)> = match &indexed {
                 // Cell by cell, in time order: cells whose pieces did not change cost nothing.
                 Some(index) => {
-                    let parts = rayon::current_num_threads().max(1);
-                    let size = chunk.len().div_ceil(parts).max(1);
+                    let shares = shares(chunk.len());
                     let carried = std::sync::Mutex::new(Some((std::mem::take(&mut cells), current)));
-                    let runs: Vec<Result<RunOutcome>> = chunk
-                        .chunks(size)
-                        .collect::<Vec<_>>()
+                    let outcomes: Vec<Result<RunOutcome>> = runs(&shares)
                         .into_par_iter()
-                        .enumerate()
-                        .map(|(k, part)| {
-                            let start = if k == 0 { carried.lock().ok().and_then(|mut c| c.take()) } else { None };
-                            let (run, at) = start.unwrap_or_else(|| (crate::index::Timeline::layers_only(), None));
-                            self.indexed_run(index, part, run, at, &timed)
+                        .map(|(s, share, end)| {
+                            let start = match (s, end) {
+                                (0, End::Front) => carried.lock().ok().and_then(|mut c| c.take()),
+                                _ => None,
+                            };
+                            let start = start.unwrap_or_else(|| (crate::index::Timeline::layers_only(), None));
+                            self.indexed_run(index, chunk, share, end, start, &timed)
                         })
                         .collect();
                     let mut measured = Vec::with_capacity(chunk.len());
-                    for outcome in runs {
-                        let (part, run, at, read) = outcome?;
+                    // The next chunk carries on from the latest cells a run had: the chunk's
+                    // last snapshot's, as a run from the back started or a run from the
+                    // front ended.
+                    let mut latest: Option<(crate::index::Timeline, Option<usize>)> = None;
+                    for outcome in outcomes {
+                        let RunOutcome { measured: part, end, start, reports: read } = outcome?;
                         measured.extend(part);
-                        (cells, current) = (run, at);
+                        for state in [Some(end), start].into_iter().flatten() {
+                            if latest.as_ref().map_or(true, |(_, at)| state.1 > *at) {
+                                latest = Some(state);
+                            }
+                        }
                         for (i, report) in read {
                             reports.entry(i).or_insert(report);
                         }
                     }
-                    measured
+                    (cells, current) = latest.unwrap_or_else(|| (crate::index::Timeline::layers_only(), None));
+                    measured.sort_unstable_by_key(|(k, _)| *k);
+                    measured.into_iter().map(|(_, change)| change).collect()
                 }
                 None => {
                     let needed: BTreeSet<usize> = chunk

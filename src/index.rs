@@ -254,8 +254,8 @@ struct Piece {
 }
 
 /// The state carried from one snapshot to the next: the previous snapshot's cut polygons
-/// and cells.
-#[derive(Debug, Default)]
+/// and cells. A clone shares them (cheap).
+#[derive(Debug, Default, Clone)]
 pub struct Timeline {
     pieces: HashMap<u64, Arc<Vec<Piece>>>,
     cells: HashMap<CellId, Arc<CellLayers>>,
