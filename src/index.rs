@@ -661,9 +661,10 @@ fn compute_cell(
         return CellLayers { hash, layers, areas: PerStatus::default(), regions: Vec::new(), seen: Vec::new() };
     };
     let areas = layers.map(|_, l| index.piece_area_km2(cell, l));
-    // The boxes of the polygons each layer gained or lost since the previous snapshot: a
-    // region whose box meets none of them has the same layers near it as before.
-    let moved = previous.map(|p| PerStatus::from_fn(|status| changed_boxes(&layers[status], &p.layers[status])));
+    // The boxes of the polygons each layer gained or lost since the previous snapshot
+    // (found once a region asks): a region whose box meets none of them has the same
+    // layers near it as before.
+    let moved = std::cell::OnceCell::new();
     let (regions, seen) = index
         .pieces_in(cell)
         .into_iter()
@@ -682,9 +683,12 @@ fn compute_cell(
                     });
                     let near_box = crate::grid::near(bbox);
                     let measured = PerStatus::from_fn(|status| {
-                        let untouched = moved.as_ref().is_some_and(|m| !m[status].iter().any(|b| geo::Intersects::intersects(b, &near_box)));
-                        if let (Some((areas, seen)), true) = (before, untouched) {
-                            return (areas[status], seen[status]);
+                        if let (Some((areas, seen)), Some(previous)) = (before, previous) {
+                            let moved: &PerStatus<Vec<Rect<f64>>> = moved
+                                .get_or_init(|| PerStatus::from_fn(|status| changed_boxes(&layers[status], &previous.layers[status])));
+                            if !moved[status].iter().any(|b| geo::Intersects::intersects(b, &near_box)) {
+                                return (areas[status], seen[status]);
+                            }
                         }
                         // (near the box, not on it: a cut along a parallel that coincides
                         // with a region edge, measured as one geodesic, differs from the
@@ -714,7 +718,7 @@ fn compute_cell(
 
 /// The bounding boxes of the polygons in one layer and not the other (compared bit for
 /// bit, as many times as each occurs).
-fn changed_boxes(layer: &MultiPolygon<f64>, before: &MultiPolygon<f64>) -> Vec<geo::Rect<f64>> {
+fn changed_boxes(layer: &MultiPolygon<f64>, before: &MultiPolygon<f64>) -> Vec<Rect<f64>> {
     let mut left: HashMap<u64, usize> = HashMap::with_capacity(before.0.len());
     for p in &before.0 {
         *left.entry(polygon_fingerprint(p)).or_default() += 1;
