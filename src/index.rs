@@ -719,9 +719,10 @@ fn compute_cell(
 /// The bounding boxes of the polygons in one layer and not the other (compared bit for
 /// bit, as many times as each occurs).
 fn changed_boxes(layer: &MultiPolygon<f64>, before: &MultiPolygon<f64>) -> Vec<Rect<f64>> {
-    let mut left: HashMap<u64, usize> = HashMap::with_capacity(before.0.len());
-    for p in &before.0 {
-        *left.entry(polygon_fingerprint(p)).or_default() += 1;
+    let keys: Vec<u64> = before.0.iter().map(polygon_fingerprint).collect();
+    let mut left: HashMap<u64, usize> = HashMap::with_capacity(keys.len());
+    for key in &keys {
+        *left.entry(*key).or_default() += 1;
     }
     let mut boxes = Vec::new();
     for p in &layer.0 {
@@ -730,9 +731,8 @@ fn changed_boxes(layer: &MultiPolygon<f64>, before: &MultiPolygon<f64>) -> Vec<R
             _ => boxes.extend(p.bounding_rect()),
         }
     }
-    for p in &before.0 {
-        let key = polygon_fingerprint(p);
-        if let Some(n) = left.get_mut(&key).filter(|n| **n > 0) {
+    for (p, key) in before.0.iter().zip(&keys) {
+        if let Some(n) = left.get_mut(key).filter(|n| **n > 0) {
             *n -= 1;
             boxes.extend(p.bounding_rect());
         }
