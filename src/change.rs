@@ -489,8 +489,9 @@ enum Step {
 
 impl Analysis {
     /// The changes of the periods of a chunk that a run takes from one end of `share`,
-    /// cell by cell, from the cells it starts with (those of a snapshot, if any): forwards, a period is the
-    /// state as of its start, then the one as of its end; backwards, the other way round.
+    /// cell by cell, from the cells it starts with (those of a snapshot, if any):
+    /// forwards, a period is the state as of its start, then the one as of its end;
+    /// backwards, the other way round.
     /// Each snapshot a period compares (its time and file: `timed` at its index) is read
     /// while the run compares the one before, taking over what it repeats of the one read
     /// before it (see [`crate::read::SnapshotReader`]).

@@ -551,11 +551,11 @@ pub fn change_between(index: &RegionIndex, before: &CellMap, after: &CellMap) ->
                 EdgeSplit::Straight => {
                     let boundaries = PerStatus::from_fn(|s| crate::boundary::boundary_change(&earlier[s], &later[s]));
                     match (boundaries.occupied, boundaries.contested, boundaries.liberated) {
+                        (Some(o), Some(c), Some(l)) if o.is_empty() && c.is_empty() && l.is_empty() => {
+                            Change { edges: index.edges, ..Change::none() }
+                        }
                         (Some(occupied), Some(contested), Some(liberated)) => {
-                            match occupied.is_empty() && contested.is_empty() && liberated.is_empty() {
-                                true => Change { edges: index.edges, ..Change::none() },
-                                false => Change::from_boundary_changes(&PerStatus { occupied, contested, liberated }, index.edges),
-                            }
+                            Change::from_boundary_changes(&PerStatus { occupied, contested, liberated }, index.edges)
                         }
                         _ => Change::between(&whole_layers(earlier), &whole_layers(later)),
                     }
