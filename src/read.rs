@@ -6,7 +6,7 @@
 //! [`SnapshotReader`] reads a timeline's snapshots in order and takes over the features a
 //! snapshot repeats of the one before.
 
-use crate::classify::Classifier;
+use crate::classify::{Classification, Classifier};
 use crate::crs::Reprojection;
 use crate::error::{Error, Result};
 use crate::geojson::{property_text, split_feature_error, Coords, LazyDocument, RawDocument, RawGeometry, RawProperties};
@@ -294,7 +294,13 @@ pub struct SnapshotReader {
     /// The previous snapshot's text, and its features' geometries as read.
     previous_text: Vec<u8>,
     previous: Geometries,
+    /// The statuses told from the properties of the previous snapshot's polygons, by their
+    /// text: most polygons carry one of a few sets of properties, the same from day to day.
+    previous_classes: Classes,
 }
+
+/// Statuses told from properties, by the properties' JSON text.
+type Classes = HashMap<Box<str>, Classification>;
 
 /// The geometries of a snapshot as read, by a key of their text (see [`text_key`]).
 type Geometries = HashMap<u64, Vec<Remembered>>;
@@ -316,7 +322,13 @@ struct Remembered {
 impl SnapshotReader {
     /// A reader that has read nothing yet.
     pub fn new(options: &ReadOptions) -> SnapshotReader {
-        SnapshotReader { options: options.clone(), text: Vec::new(), previous_text: Vec::new(), previous: HashMap::new() }
+        SnapshotReader {
+            options: options.clone(),
+            text: Vec::new(),
+            previous_text: Vec::new(),
+            previous: HashMap::new(),
+            previous_classes: HashMap::new(),
+        }
     }
 
     /// Reads and classifies one snapshot file, taking over what it repeats of the
@@ -325,21 +337,25 @@ impl SnapshotReader {
         let mut text = std::mem::take(&mut self.text);
         read_into(path, &mut text)?;
         let previous = std::mem::take(&mut self.previous);
-        let (snapshot, remembered) = match self.read_known(path, &text, previous) {
+        let (snapshot, remembered, classes) = match self.read_known(path, &text, previous) {
             Some(read) => read,
             // Anything the quick path does not take (another kind of document, a time or
             // reprojection from the file, an error to describe) is read the usual way.
-            None => (parse_snapshot(path, &text, &self.options), HashMap::new()),
+            None => (parse_snapshot(path, &text, &self.options), HashMap::new(), HashMap::new()),
         };
-        self.previous = if snapshot.is_ok() { remembered } else { HashMap::new() };
+        (self.previous, self.previous_classes) = match snapshot.is_ok() {
+            true => (remembered, classes),
+            false => (HashMap::new(), HashMap::new()),
+        };
         self.text = std::mem::replace(&mut self.previous_text, text);
         snapshot
     }
 
     /// [`parse_snapshot`] for a FeatureCollection in WGS84 timed by its file name, taking
-    /// over the geometries `previous` remembers; also returns this snapshot's. `None`
-    /// when the document is not of that kind or reading it fails.
-    fn read_known(&self, path: &Path, text: &[u8], mut previous: Geometries) -> Option<(Result<Snapshot>, Geometries)> {
+    /// over the geometries `previous` remembers and the statuses of properties it read;
+    /// also returns this snapshot's. `None` when the document is not of that kind or
+    /// reading it fails.
+    fn read_known(&self, path: &Path, text: &[u8], mut previous: Geometries) -> Option<(Result<Snapshot>, Geometries, Classes)> {
         if self.options.time_field.is_some() || self.options.crs.is_some() {
             return None;
         }
@@ -353,6 +369,7 @@ impl SnapshotReader {
         let mut report = ScanReport { snapshot: file_name(path), time: rfc3339(time), features: features.len(), ..ScanReport::default() };
         let mut polygons: PerStatus<Vec<Polygon<f64>>> = PerStatus::default();
         let mut remembered: Geometries = HashMap::with_capacity(features.len());
+        let mut classes = Classes::new();
         let mut found = Vec::new();
         for (index, feature) in features.iter().enumerate() {
             let Some(raw) = feature.geometry else {
@@ -384,7 +401,21 @@ impl SnapshotReader {
             let feature = ReadFeature { index, properties: feature.properties.as_ref(), polygonal: entry.polygonal, fixes: &fixes };
             let known = entry.invalid;
             let mut counted = None;
-            feature.add_to(&mut report, &mut polygons, &self.options.classifier, &mut found, |found| {
+            let classify = || {
+                let Some(properties) = feature.properties else {
+                    return classify_properties(None, &self.options.classifier);
+                };
+                let text = properties.0.get();
+                if let Some(status) = classes.get(text).or_else(|| self.previous_classes.get(text)) {
+                    let status = status.clone();
+                    classes.entry(text.into()).or_insert_with(|| status.clone());
+                    return status;
+                }
+                let status = classify_properties(Some(properties), &self.options.classifier);
+                classes.insert(text.into(), status.clone());
+                status
+            };
+            feature.add_to(&mut report, &mut polygons, classify, &mut found, |found| {
                 let invalid = known.unwrap_or_else(|| invalid_polygons(found));
                 counted = Some(invalid);
                 invalid
@@ -392,7 +423,7 @@ impl SnapshotReader {
             entry.invalid = counted.or(known);
             remembered.entry(key).or_default().push(entry);
         }
-        Some((Ok(finished(path, time, polygons, report)), remembered))
+        Some((Ok(finished(path, time, polygons, report)), remembered, classes))
     }
 }
 
@@ -445,7 +476,8 @@ pub fn parse_snapshot(path: &Path, bytes: &[u8], options: &ReadOptions) -> Resul
         let polygonal = collect_polygons(geometry, &mut found, &mut fixes)
             .map_err(|message| Error::feature(path, index, message))?;
         let feature = ReadFeature { index, properties, polygonal, fixes: &fixes };
-        feature.add_to(&mut report, &mut polygons, &options.classifier, &mut found, invalid_polygons);
+        let classify = || classify_properties(properties, &options.classifier);
+        feature.add_to(&mut report, &mut polygons, classify, &mut found, invalid_polygons);
     }
     Ok(finished(path, time, polygons, report))
 }
@@ -458,6 +490,12 @@ fn finished(path: &Path, time: DateTime<Utc>, polygons: PerStatus<Vec<Polygon<f6
         report.warnings.push(Warning { feature: 0, kind: WarningKind::EmptyGeometry, detail: "the file has no features: every area is 0".into() });
     }
     Snapshot { path: path.to_path_buf(), time, polygons, report }
+}
+
+/// The status told from a feature's properties.
+fn classify_properties(properties: Option<&RawProperties>, classifier: &Classifier) -> Classification {
+    let parsed = properties.map(RawProperties::parse);
+    classifier.classify(|key: &str| parsed.as_ref().and_then(|p| p.get(key)).and_then(|v| property_text(v)))
 }
 
 /// How many of a feature's polygons need repair.
@@ -482,7 +520,7 @@ impl ReadFeature<'_, '_, '_> {
         &self,
         report: &mut ScanReport,
         polygons: &mut PerStatus<Vec<Polygon<f64>>>,
-        classifier: &Classifier,
+        classify: impl FnOnce() -> Classification,
         found: &mut Vec<Polygon<f64>>,
         invalid: impl FnOnce(&[Polygon<f64>]) -> usize,
     ) {
@@ -499,9 +537,7 @@ impl ReadFeature<'_, '_, '_> {
             }
             return;
         }
-        let parsed = self.properties.map(|p| p.parse());
-        let lookup = |key: &str| parsed.as_ref().and_then(|p| p.get(key)).and_then(|v| property_text(v));
-        match classifier.classify(lookup) {
+        match classify() {
             Ok(status) => {
                 let invalid = invalid(found);
                 if invalid > 0 {
@@ -775,8 +811,9 @@ mod tests {
         let collection = |features: &[&str]| format!(r#"{{"type":"FeatureCollection","features":[{}]}}"#, features.join(","));
         let files = [
             ("1700000000.geojson", collection(&[&unclosed, &bowtie, &square(36.0, occupied), point])),
-            ("1700086400.geojson", collection(&[point, &square(36.0, grey), &bowtie, none, &unclosed, &square(35.0, occupied)])),
-            ("1700172800.geojson", collection(&[&unclosed, &unclosed, &square(35.0, occupied), &bowtie])),
+            ("1700086400.geojson", collection(&[point, &square(36.0, grey), &bowtie, none, &unclosed, &square(35.0, occupied), &square(34.0, "mystery")])),
+            // (properties the previous snapshot had, on other polygons: told as before)
+            ("1700172800.geojson", collection(&[&unclosed, &unclosed, &square(35.0, occupied), &bowtie, &square(33.0, "mystery"), &square(32.0, "Transnistria"), &square(31.0, grey)])),
             ("1700259200.geojson", r#"{"type":"Feature","properties":{"name":"Окуповано"},"geometry":{"type":"Polygon","coordinates":[[[37,48],[37.1,48],[37.1,48.1],[37,48]]]}}"#.to_string()),
             ("1700345600.geojson", collection(&[&unclosed, &bowtie])),
             ("1700432000.geojson", collection(&[&unclosed, r#"{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[37,48],[37.1]]]}}"#])),
