@@ -406,12 +406,14 @@ impl SnapshotReader {
                     return classify_properties(None, &self.options.classifier);
                 };
                 let text = properties.0.get();
-                if let Some(status) = classes.get(text).or_else(|| self.previous_classes.get(text)) {
-                    let status = status.clone();
-                    classes.entry(text.into()).or_insert_with(|| status.clone());
-                    return status;
+                if let Some(status) = classes.get(text) {
+                    return status.clone();
                 }
-                let status = classify_properties(Some(properties), &self.options.classifier);
+                // (a key is made once per text and snapshot, not at every polygon)
+                let status = match self.previous_classes.get(text) {
+                    Some(status) => status.clone(),
+                    None => classify_properties(Some(properties), &self.options.classifier),
+                };
                 classes.insert(text.into(), status.clone());
                 status
             };
