@@ -43,38 +43,27 @@
 //! ```
 #![warn(missing_docs)]
 
-pub mod analysis;
-pub mod area;
-mod boundary;
-mod fingerprint;
-pub mod change;
-pub mod classify;
-pub mod convex;
-pub mod crs;
+pub mod engine;
 pub mod error;
-mod geojson;
-pub mod grid;
-pub mod index;
-pub mod layer;
-pub mod measure;
+pub mod geometry;
+pub mod input;
 pub mod output;
-pub mod overlay;
-pub mod read;
-pub mod region;
-pub mod report;
 mod status;
 pub mod synth;
-pub mod time;
-pub mod validity;
-pub mod timeline;
 
-pub use analysis::Analysis;
-pub use area::AreaKm2;
-pub use change::{Change, ChangeRow};
-pub use classify::Classifier;
+pub use engine::analysis::Analysis;
+pub use geometry::area::AreaKm2;
+pub use engine::change::{Change, ChangeRow};
+pub use input::classify::Classifier;
 pub use error::{Error, Result};
-pub use layer::Layers;
-pub use measure::{AreaRow, SnapshotAreas};
-pub use read::{ReadOptions, ScanReport, Snapshot};
-pub use region::Region;
+pub use geometry::layer::Layers;
+pub use engine::measure::{AreaRow, SnapshotAreas};
+pub use input::read::{ReadOptions, ScanReport, Snapshot};
+pub use input::region::Region;
 pub use status::{PerStatus, Status};
+
+// (old paths, until the public API is narrowed)
+pub use engine::{analysis, change, index, measure, periods as timeline};
+pub use geometry::{area, convex, grid, layer, overlay, validity};
+pub use input::{classify, crs, read, region, time};
+pub use output::{records as output_records, report};

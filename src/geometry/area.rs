@@ -2,7 +2,7 @@
 //!
 //! Two edge models. An edge as a geodesic: Karney's method (as in GeographicLib and `geo`'s
 //! `GeodesicArea`, [`AreaKm2`]). An edge as the straight line in longitude/latitude that
-//! the map draws ([`crate::layer::EdgeSplit::Straight`], the engines' default): the area
+//! the map draws ([`crate::geometry::layer::EdgeSplit::Straight`], the engines' default): the area
 //! between such a line and the equator is the longitude it spans times the mean, over the
 //! latitudes it spans, of the band area between the equator and a parallel (closed form on
 //! the ellipsoid, per radian of longitude), so a ring's area is a sum over its edges, exact
@@ -16,7 +16,7 @@
 
 use geo::{Coord, LineString, MultiPolygon, Polygon, Rect};
 use geographiclib_rs::Geodesic;
-use crate::fingerprint::mix;
+use crate::geometry::fingerprint::mix;
 use std::sync::OnceLock;
 
 /// Square metres in a square kilometre.
@@ -106,7 +106,7 @@ impl EdgeSum {
 }
 
 /// A ring's area, each edge from `a` to `b` walked by `edge(a, b, sum)`, which adds it to
-/// `sum` as one geodesic or as several (see [`crate::grid::Grid::piece_area_km2`]).
+/// `sum` as one geodesic or as several (see [`crate::geometry::grid::Grid::piece_area_km2`]).
 pub(crate) fn ring_area_m2_by(ring: &LineString<f64>, edge: impl Fn(Coord<f64>, Coord<f64>, &mut EdgeSum)) -> f64 {
     let Some(open) = open_ring(ring) else {
         return 0.0;
@@ -324,7 +324,7 @@ pub(crate) fn straight_polygon_area_km2(polygon: &Polygon<f64>) -> f64 {
 }
 
 /// Splits every edge longer than about `max_m` metres into equal parts along its straight
-/// line in longitude/latitude, as the map draws it (see [`crate::layer::EdgeSplit`]). The
+/// line in longitude/latitude, as the map draws it (see [`crate::geometry::layer::EdgeSplit`]). The
 /// length is the equirectangular estimate at the edge's mean latitude, within a fraction
 /// of a per cent of the geodesic length for edges of kilometres: the limit is a bound on
 /// the bow of an edge, not a figure that needs the ellipsoid.

@@ -31,7 +31,7 @@
 //! assert_eq!(labels, [("2024-W45", 0, 1), ("2024-W46", 1, 2)]);
 //! ```
 
-use crate::time::rfc3339;
+use crate::input::time::rfc3339;
 use chrono::{DateTime, Datelike, Duration, FixedOffset, Months, NaiveDate, NaiveTime, Offset, Utc};
 use serde::Serialize;
 use std::fmt;
@@ -267,7 +267,7 @@ impl Resampling {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::time::parse_time;
+    use crate::input::time::parse_time;
 
     fn times(list: &[&str]) -> Vec<DateTime<Utc>> {
         list.iter().map(|t| parse_time(t).unwrap()).collect()

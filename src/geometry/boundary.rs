@@ -1,14 +1,14 @@
 //! What differs between two states of a layer, as the boundary of the difference.
 //!
 //! Consecutive states of a cell share most of their edges bit for bit (a cell's boolean
-//! operations snap to the cell's fixed grid: see [`crate::overlay::in_frame`]). With
+//! operations snap to the cell's fixed grid: see [`crate::geometry::overlay::in_frame`]). With
 //! shells counter-clockwise and holes clockwise, the winding number of a layer's rings is
 //! 1 inside the layer and 0 outside. So the later state's rings minus the earlier state's
 //! have winding number +1 where the layer gained, −1 where it lost and 0 elsewhere, and
 //! every edge the two states share cancels: what is left is the boundary of the change
 //! alone, usually a few edges of a front line that moved. [`boundary_change`] finds those
 //! edges and chains them into closed paths, so that a boolean operation sees only them
-//! ([`crate::overlay::signed_parts`]) instead of the whole layer around them.
+//! ([`crate::geometry::overlay::signed_parts`]) instead of the whole layer around them.
 
 use geo::{Coord, LineString, MultiPolygon};
 

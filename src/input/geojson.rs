@@ -61,7 +61,7 @@ pub(crate) struct RawFeature<'a> {
 
 /// A FeatureCollection whose features' geometries are kept as raw JSON, parsed only when
 /// asked: for reading a timeline, in which most features repeat the previous snapshot's
-/// (see [`crate::read::SnapshotReader`]).
+/// (see [`crate::input::read::SnapshotReader`]).
 #[derive(Deserialize)]
 pub(crate) struct LazyDocument<'a> {
     #[serde(rename = "type", borrow)]

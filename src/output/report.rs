@@ -33,14 +33,14 @@
 //! # Ok::<(), frontline::Error>(())
 //! ```
 
-use crate::change::{ChangeRow, PeriodChange};
+use crate::engine::change::{ChangeRow, PeriodChange};
 use crate::error::{Error, Result};
-use crate::output::write_file_atomically;
-use crate::read::{file_name, read_snapshot, snapshot_files};
-use crate::region::{read_area_of_interest, read_regions};
+use crate::output::records::write_file_atomically;
+use crate::input::read::{file_name, read_snapshot, snapshot_files};
+use crate::input::region::{read_area_of_interest, read_regions};
 use crate::synth::{write_timeline, SynthConfig};
-use crate::time::parse_time;
-use crate::timeline::{Every, Resampling};
+use crate::input::time::parse_time;
+use crate::engine::periods::{Every, Resampling};
 use crate::{Analysis, AreaRow, Layers, SnapshotAreas, Status};
 use chrono::{DateTime, Duration, Utc};
 use geo::{BooleanOps, BoundingRect, Centroid, MultiPolygon, Rect, Simplify};

@@ -7,13 +7,13 @@
 //! over the vertices, with no general boolean operation. Where a concave ring is cut, the
 //! pieces may carry zero-width "bridges" along the cut line; they enclose no area, and the
 //! non-zero union that dissolves each cell removes them. With edges that are straight lines
-//! in longitude/latitude (the default, [`crate::layer::EdgeSplit::Straight`]), a cut along
+//! in longitude/latitude (the default, [`crate::geometry::layer::EdgeSplit::Straight`]), a cut along
 //! a parallel follows the parallel and the pieces add up to the whole as they are; with
 //! geodesic edges, pieces are measured with [`Grid::piece_area_km2`], which walks their
 //! edges along the cells' parallels through a fixed lattice, so that neighbouring cells
 //! agree on the edges they share.
 
-use crate::area::{polygon_area_km2_by, EdgeSum};
+use crate::geometry::area::{polygon_area_km2_by, EdgeSum};
 use geo::{BoundingRect, Coord, LineString, MultiPolygon, Polygon, Rect};
 
 /// How far from a grid line (in degrees, about 0.1 mm) a vertex still counts as on it.
@@ -332,7 +332,7 @@ impl Grid {
     /// them in the cell), with every edge along the cell's northern or southern parallel
     /// measured through the points of a fixed lattice (every 1/64° of longitude): how the
     /// indexed engine measures pieces whose edges are geodesics. (Pieces whose edges are
-    /// straight lines in longitude/latitude need no lattice: [`crate::layer::EdgeSplit::area_km2`].)
+    /// straight lines in longitude/latitude need no lattice: [`crate::geometry::layer::EdgeSplit::area_km2`].)
     ///
     /// A cut edge along a parallel measured as one geodesic bows away from the line (7 m
     /// over a 0.25° cell at 49°N, a lens of 0.09 km²), and the pieces on the two sides of

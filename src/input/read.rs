@@ -6,11 +6,11 @@
 //! [`SnapshotReader`] reads a timeline's snapshots in order and takes over the features a
 //! snapshot repeats of the one before.
 
-use crate::classify::{Classification, Classifier};
-use crate::crs::Reprojection;
+use crate::input::classify::{Classification, Classifier};
+use crate::input::crs::Reprojection;
 use crate::error::{Error, Result};
-use crate::geojson::{property_text, split_feature_error, Coords, LazyDocument, RawDocument, RawGeometry, RawProperties};
-use crate::time::{parse_time, rfc3339, time_from_file_name};
+use crate::input::geojson::{property_text, split_feature_error, Coords, LazyDocument, RawDocument, RawGeometry, RawProperties};
+use crate::input::time::{parse_time, rfc3339, time_from_file_name};
 use crate::PerStatus;
 use chrono::{DateTime, Utc};
 use geo::{Coord, LineString, Polygon};
@@ -432,7 +432,7 @@ impl SnapshotReader {
 /// A key of a geometry's text: its length, and words at its ends and at 16 places between
 /// (enough to tell texts apart; the texts are compared in full before one is taken over).
 fn text_key(bytes: &[u8]) -> u64 {
-    use crate::fingerprint::mix;
+    use crate::geometry::fingerprint::mix;
     let n = bytes.len();
     let word = |at: usize| {
         let mut w = [0u8; 8];
@@ -502,7 +502,7 @@ fn classify_properties(properties: Option<&RawProperties>, classifier: &Classifi
 
 /// How many of a feature's polygons need repair.
 fn invalid_polygons(found: &[Polygon<f64>]) -> usize {
-    found.iter().filter(|p| crate::validity::needs_repair(p)).count()
+    found.iter().filter(|p| crate::geometry::validity::needs_repair(p)).count()
 }
 
 /// One feature of a snapshot, its geometry read: its position in the file, its
@@ -589,7 +589,7 @@ fn snapshot_time(
 pub(crate) fn reprojection(path: &Path, doc: &RawDocument, forced: Option<&str>) -> Result<Option<Reprojection>> {
     let name = match forced {
         Some(name) => Some(name.to_string()),
-        None => crate::crs::declared(doc.crs).map_err(|m| Error::format(path, m))?,
+        None => crate::input::crs::declared(doc.crs).map_err(|m| Error::format(path, m))?,
     };
     match name {
         None => Ok(None),

@@ -245,7 +245,7 @@ impl SynthSnapshot {
         format!("{}.geojson", self.time.timestamp())
     }
 
-    /// The territorial polygons by status, as [`crate::read`] would find them.
+    /// The territorial polygons by status, as [`crate::input::read`] would find them.
     pub fn polygons(&self) -> PerStatus<Vec<Polygon<f64>>> {
         let mut out: PerStatus<Vec<Polygon<f64>>> = PerStatus::default();
         for (status, polygon) in &self.territory {
@@ -816,7 +816,7 @@ fn jagged_aoi(rng: &mut Pcg64) -> Polygon<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::read::{parse_snapshot, ReadOptions};
+    use crate::input::read::{parse_snapshot, ReadOptions};
     use crate::AreaKm2;
     use geo::Validation;
 

@@ -183,7 +183,7 @@ pub(crate) fn shared_and_apart(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> 
 }
 
 /// Where closed paths wind positively and where negatively, both valid: with the paths of
-/// [`crate::boundary::boundary_change`], what a layer gained and what it lost.
+/// [`crate::geometry::boundary::boundary_change`], what a layer gained and what it lost.
 pub(crate) fn signed_parts(paths: &[Vec<[f64; 2]>]) -> (MultiPolygon<f64>, MultiPolygon<f64>) {
     let empty = || MultiPolygon::new(Vec::new());
     if paths.is_empty() {

@@ -4,12 +4,12 @@
 //! a convex polygon, a ring is clipped one edge at a time (Sutherland–Hodgman): the ring
 //! that comes out may run back and forth along the convex polygon's edges where the input
 //! left and re-entered it, but such stretches enclose nothing, and with straight edges in
-//! longitude/latitude (see [`crate::layer::EdgeSplit::Straight`]) an area is a sum over
+//! longitude/latitude (see [`crate::geometry::layer::EdgeSplit::Straight`]) an area is a sum over
 //! edges, in which they cancel. The area of a shell inside the convex polygon, minus that
 //! of its holes, is the area of the polygon inside it: the same figure as the intersection
 //! by a boolean operation, at a fraction of the cost for the few dozen vertices of a town.
 
-use crate::area::open_ring;
+use crate::geometry::area::open_ring;
 use geo::{BoundingRect, Coord, LineString, MultiPolygon, Polygon, Rect};
 
 /// How far a vertex may turn the wrong way, relative to the lengths of its edges, for a
@@ -146,7 +146,7 @@ impl ConvexPolygon {
     /// polygon's taken as straight lines in longitude/latitude. The polygons must not
     /// overlap one another (a dissolved layer), as for any sum of areas.
     pub fn area_km2_within(&self, shape: &MultiPolygon<f64>) -> f64 {
-        let ring_area = |ring: &LineString<f64>| self.clip_ring(ring).map_or(0.0, |r| crate::area::straight_ring_area_m2(&r));
+        let ring_area = |ring: &LineString<f64>| self.clip_ring(ring).map_or(0.0, |r| crate::geometry::area::straight_ring_area_m2(&r));
         // (summed in order of size: the same total whichever order the polygons and holes
         // come in)
         let in_order = |mut areas: Vec<f64>| {
@@ -162,7 +162,7 @@ impl ConvexPolygon {
             })
             .collect();
         let m2 = in_order(polygons);
-        m2 / crate::area::M2_PER_KM2 + 0.0
+        m2 / crate::geometry::area::M2_PER_KM2 + 0.0
     }
 }
 
@@ -179,7 +179,7 @@ fn crossing(p: Coord<f64>, q: Coord<f64>, sp: f64, sq: f64) -> Coord<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::layer::EdgeSplit;
+    use crate::geometry::layer::EdgeSplit;
     use geo::polygon;
 
     fn straight(shape: &MultiPolygon<f64>) -> f64 {
@@ -220,7 +220,7 @@ mod tests {
             interiors: [[(x: 37.41, y: 48.12), (x: 37.41, y: 48.14), (x: 37.58, y: 48.13)]],
         );
         let shape = MultiPolygon::new(vec![comb]);
-        let exact = straight(&crate::overlay::intersection(&shape, &MultiPolygon::new(vec![town])));
+        let exact = straight(&crate::geometry::overlay::intersection(&shape, &MultiPolygon::new(vec![town])));
         let clipped = convex.area_km2_within(&shape);
         assert!(exact > 1.0);
         // (the boolean operation snaps to a fixed-point grid of ~1e-11°)

@@ -13,7 +13,7 @@
 //!    occupied > contested > liberated.
 
 use crate::{AreaKm2, PerStatus, Status};
-use crate::overlay;
+use crate::geometry::overlay;
 use geo::{MultiPolygon, Polygon};
 
 /// The longest edge of [`EdgeSplit::StraightLonLat`] and [`EdgeSplit::Geodesic`] on the
@@ -77,7 +77,7 @@ impl EdgeSplit {
     /// geodesics otherwise ([`AreaKm2`]). Whichever way the rings are wound.
     pub fn area_km2(self, shape: &MultiPolygon<f64>) -> f64 {
         match self {
-            EdgeSplit::Straight => shape.0.iter().map(crate::area::straight_polygon_area_km2).sum::<f64>() + 0.0,
+            EdgeSplit::Straight => shape.0.iter().map(crate::geometry::area::straight_polygon_area_km2).sum::<f64>() + 0.0,
             _ => shape.area_km2(),
         }
     }
@@ -90,7 +90,7 @@ impl EdgeSplit {
     /// returned as they are.
     pub fn for_export(self, shape: MultiPolygon<f64>) -> MultiPolygon<f64> {
         match self {
-            EdgeSplit::Straight => MultiPolygon::new(shape.0.iter().map(|p| crate::area::split_long_edges(p, MAX_EDGE_M)).collect()),
+            EdgeSplit::Straight => MultiPolygon::new(shape.0.iter().map(|p| crate::geometry::area::split_long_edges(p, MAX_EDGE_M)).collect()),
             _ => shape,
         }
     }
@@ -98,8 +98,8 @@ impl EdgeSplit {
     fn apply(self, polygon: &Polygon<f64>) -> std::borrow::Cow<'_, Polygon<f64>> {
         match self {
             EdgeSplit::Straight => std::borrow::Cow::Borrowed(polygon),
-            EdgeSplit::StraightLonLat(max) => std::borrow::Cow::Owned(crate::area::split_long_edges(polygon, max)),
-            EdgeSplit::Geodesic(max) => std::borrow::Cow::Owned(crate::area::split_long_geodesics(polygon, max)),
+            EdgeSplit::StraightLonLat(max) => std::borrow::Cow::Owned(crate::geometry::area::split_long_edges(polygon, max)),
+            EdgeSplit::Geodesic(max) => std::borrow::Cow::Owned(crate::geometry::area::split_long_geodesics(polygon, max)),
             EdgeSplit::None => std::borrow::Cow::Borrowed(polygon),
         }
     }
@@ -132,7 +132,7 @@ pub trait Repair {
 impl Repair for Polygon<f64> {
     fn repair_with(&self, edges: EdgeSplit) -> MultiPolygon<f64> {
         // Validity does not change when points are added on edges: test the fewer vertices.
-        let invalid = crate::validity::needs_repair(self);
+        let invalid = crate::geometry::validity::needs_repair(self);
         let split = edges.apply(self);
         if invalid {
             overlay::even_odd(&split)
@@ -299,7 +299,7 @@ mod tests {
         let cell = square(37.0, 48.0, 1.0);
         let pieces = |edges: EdgeSplit| -> f64 {
             let repaired = cell.repair_with(edges);
-            let grid = crate::grid::Grid::default();
+            let grid = crate::geometry::grid::Grid::default();
             // measured as the engine measures pieces (see `Grid::piece_area_km2`)
             repaired.0.iter().flat_map(|p| grid.cut(p)).map(|(cell, p)| grid.piece_area_km2(cell, &MultiPolygon::new(vec![p]))).sum()
         };

@@ -48,14 +48,14 @@
 //! assert!(change.transitions.held_to_occupied.abs() < 1e-6, "{}", change.transitions.held_to_occupied);
 //! ```
 
-use crate::analysis::{in_time_order, runs, shares, BothEnds, End};
+use crate::engine::analysis::{in_time_order, runs, shares, BothEnds, End};
 use crate::error::Result;
-use crate::measure::clip_layer;
-use crate::overlay::{difference, differences, intersection, outside_and_inside, shared_and_apart, signed_parts};
-use crate::read::{file_name, read_snapshot};
-use crate::time::{rfc3339, time_from_file_name};
-use crate::timeline::{Period, Resampling, Timeline};
-use crate::layer::EdgeSplit;
+use crate::engine::measure::clip_layer;
+use crate::geometry::overlay::{difference, differences, intersection, outside_and_inside, shared_and_apart, signed_parts};
+use crate::input::read::{file_name, read_snapshot};
+use crate::input::time::{rfc3339, time_from_file_name};
+use crate::engine::periods::{Period, Resampling, Timeline};
+use crate::geometry::layer::EdgeSplit;
 use crate::{Analysis, Error, Layers, PerStatus, Region, Status};
 use chrono::{DateTime, Utc};
 use geo::MultiPolygon;
@@ -160,7 +160,7 @@ impl Change {
     }
 
     /// [`Change::between`] for straight edges, from what differs between the two states:
-    /// per status, the closed paths of [`crate::boundary::boundary_change`], which wind
+    /// per status, the closed paths of [`crate::geometry::boundary::boundary_change`], which wind
     /// positively around what the status gained and negatively around what it lost. The
     /// statuses of a state are disjoint, so a piece that went from one status to another is
     /// in what the one lost and in what the other gained: the transitions are found among
@@ -216,7 +216,7 @@ impl Change {
         use geo::BoundingRect;
         let within = |shape: &MultiPolygon<f64>| match shape.bounding_rect() {
             None => 0.0,
-            Some(bbox) => measure(&intersection(shape, &MultiPolygon::new(crate::grid::clip_near(&area.0, bbox)))),
+            Some(bbox) => measure(&intersection(shape, &MultiPolygon::new(crate::geometry::grid::clip_near(&area.0, bbox)))),
         };
         let t = self.transitions.map(within);
         let gained = PerStatus {
@@ -466,7 +466,7 @@ pub struct Changes {
     /// One row per period and region, `total` first within each period.
     pub rows: Vec<ChangeRow>,
     /// The periods left out, with the reason.
-    pub skipped: Vec<crate::timeline::Skipped>,
+    pub skipped: Vec<crate::engine::periods::Skipped>,
 }
 
 /// What one run of the indexed engine gives back: the changes and areas of the periods it
@@ -475,8 +475,8 @@ pub struct Changes {
 /// from), and the reports of the snapshots it read.
 struct RunOutcome {
     measured: Vec<(usize, (Change, Vec<ChangeAreas>))>,
-    end: (crate::index::Timeline, Option<usize>),
-    start: Option<(crate::index::Timeline, Option<usize>)>,
+    end: (crate::engine::index::Timeline, Option<usize>),
+    start: Option<(crate::engine::index::Timeline, Option<usize>)>,
     reports: Vec<(usize, crate::ScanReport)>,
 }
 
@@ -494,14 +494,14 @@ impl Analysis {
     /// backwards, the other way round.
     /// Each snapshot a period compares (its time and file: `timed` at its index) is read
     /// while the run compares the one before, taking over what it repeats of the one read
-    /// before it (see [`crate::read::SnapshotReader`]).
+    /// before it (see [`crate::input::read::SnapshotReader`]).
     fn indexed_run(
         &self,
-        index: &crate::index::RegionIndex,
-        periods: &[crate::timeline::Period],
+        index: &crate::engine::index::RegionIndex,
+        periods: &[crate::engine::periods::Period],
         share: &BothEnds,
         end: End,
-        (mut run, mut at): (crate::index::Timeline, Option<usize>),
+        (mut run, mut at): (crate::engine::index::Timeline, Option<usize>),
         timed: &[(DateTime<Utc>, PathBuf)],
     ) -> Result<RunOutcome> {
         let nothing = || (Change::none(), vec![ChangeAreas::default(); 1 + self.regions.len()]);
@@ -527,7 +527,7 @@ impl Analysis {
             position = Some(second);
             true
         };
-        let mut reader = crate::read::SnapshotReader::new(&self.read);
+        let mut reader = crate::input::read::SnapshotReader::new(&self.read);
         let mut reports = Vec::new();
         let mut next: Option<(usize, Result<crate::Snapshot>)> = None;
         let mut kept = None;
@@ -563,7 +563,7 @@ impl Analysis {
                         End::Front => (&then, &now),
                         End::Back => (&now, &then),
                     };
-                    measured.push((k, crate::index::change_between(index, before, after)));
+                    measured.push((k, crate::engine::index::change_between(index, before, after)));
                 }
             }
         }
@@ -601,7 +601,7 @@ impl Analysis {
         let timed = self.snapshot_times(files)?;
         let times: Vec<DateTime<Utc>> = timed.iter().map(|(t, _)| *t).collect();
         let timeline = resampling.timeline(&times);
-        let indexed = (self.engine == crate::analysis::Engine::Indexed).then(|| self.region_index());
+        let indexed = (self.engine == crate::engine::analysis::Engine::Indexed).then(|| self.region_index());
         // The indexed engine splits each chunk of periods into one share per two cores,
         // taken by one run forwards and one backwards until they meet (so that neither
         // waits for the other at the end), each run carrying its cells from one period to
@@ -612,7 +612,7 @@ impl Analysis {
         let chunk_size = if indexed.is_some() { 256 } else { (2 * rayon::current_num_threads()).max(4) };
         let mut layers: HashMap<usize, Layers> = HashMap::new();
         let mut snapshots: HashMap<usize, crate::Snapshot> = HashMap::new();
-        let mut cells = crate::index::Timeline::layers_only();
+        let mut cells = crate::engine::index::Timeline::layers_only();
         let mut current: Option<usize> = None;
         let mut cumulative = vec![0.0; 1 + self.regions.len()];
         let mut reports: BTreeMap<usize, crate::ScanReport> = BTreeMap::new();
@@ -630,7 +630,7 @@ impl Analysis {
                                 (0, End::Front) => carried.lock().ok().and_then(|mut c| c.take()),
                                 _ => None,
                             };
-                            let start = start.unwrap_or_else(|| (crate::index::Timeline::layers_only(), None));
+                            let start = start.unwrap_or_else(|| (crate::engine::index::Timeline::layers_only(), None));
                             self.indexed_run(index, chunk, share, end, start, &timed)
                         })
                         .collect();
@@ -638,7 +638,7 @@ impl Analysis {
                     // The next chunk carries on from the latest cells a run had: the chunk's
                     // last snapshot's, as a run from the back started or a run from the
                     // front ended.
-                    let mut latest: Option<(crate::index::Timeline, Option<usize>)> = None;
+                    let mut latest: Option<(crate::engine::index::Timeline, Option<usize>)> = None;
                     for outcome in outcomes {
                         let RunOutcome { measured: part, end, start, reports: read } = outcome?;
                         measured.extend(part);
@@ -651,7 +651,7 @@ impl Analysis {
                             reports.entry(i).or_insert(report);
                         }
                     }
-                    (cells, current) = latest.unwrap_or_else(|| (crate::index::Timeline::layers_only(), None));
+                    (cells, current) = latest.unwrap_or_else(|| (crate::engine::index::Timeline::layers_only(), None));
                     measured.sort_unstable_by_key(|(k, _)| *k);
                     measured.into_iter().map(|(_, change)| change).collect()
                 }

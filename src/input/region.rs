@@ -1,8 +1,8 @@
 //! Regions and areas of interest: where areas are measured.
 
 use crate::error::{Error, Result};
-use crate::layer::{Dissolve, EdgeSplit};
-use crate::read::{document_features, parse_document, read_bytes, file_name, snapshot_files};
+use crate::geometry::layer::{Dissolve, EdgeSplit};
+use crate::input::read::{document_features, parse_document, read_bytes, file_name, snapshot_files};
 use geo::{BoundingRect, MultiPolygon, Polygon, Rect};
 use std::path::{Path, PathBuf};
 
@@ -21,7 +21,7 @@ pub struct Region {
 
 impl Region {
     /// A region from any polygons (repaired and dissolved; edges are straight lines in
-    /// longitude/latitude, as on the map: see [`crate::layer::EdgeSplit`]).
+    /// longitude/latitude, as on the map: see [`crate::geometry::layer::EdgeSplit`]).
     ///
     /// ```
     /// use frontline::Region;
@@ -117,11 +117,11 @@ fn stem(path: &Path) -> String {
 fn read_region_file(path: &Path, name_field: &str, edges: EdgeSplit) -> Result<Vec<Region>> {
     let bytes = read_bytes(path)?;
     let doc = parse_document(path, &bytes)?;
-    let reprojection = crate::read::reprojection(path, &doc, None)?;
+    let reprojection = crate::input::read::reprojection(path, &doc, None)?;
     let mut features = document_features(path, &doc)?;
     let bare;
     if features.is_empty() && doc.coordinates.is_some() {
-        bare = crate::geojson::RawGeometry {
+        bare = crate::input::geojson::RawGeometry {
             kind: doc.kind.as_deref().unwrap_or_default().to_string(),
             coordinates: doc.coordinates.clone(),
             geometries: None,
@@ -133,7 +133,7 @@ fn read_region_file(path: &Path, name_field: &str, edges: EdgeSplit) -> Result<V
     for (index, (geometry, properties)) in features.into_iter().enumerate() {
         let Some(geometry) = geometry else { continue };
         let mut polygons = Vec::new();
-        let polygonal = crate::read::region_polygons(geometry, &mut polygons, reprojection.as_ref())
+        let polygonal = crate::input::read::region_polygons(geometry, &mut polygons, reprojection.as_ref())
             .map_err(|message| Error::feature(path, index, message))?;
         if !polygonal || polygons.is_empty() {
             continue;

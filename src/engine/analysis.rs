@@ -1,13 +1,13 @@
 //! The whole job: snapshots in, areas out, on every core.
 
 use crate::error::{Error, Result};
-use crate::grid::Grid;
-use crate::index::{measure_indexed, RegionIndex, Timeline};
-use crate::layer::{EdgeSplit, Layers};
-use crate::measure::{measure_plain, AreaRow, SnapshotAreas};
-use crate::read::{parse_snapshot, read_snapshot, ReadOptions, ScanReport, Snapshot, SnapshotReader};
-use crate::region::Region;
-use crate::time::rfc3339;
+use crate::geometry::grid::Grid;
+use crate::engine::index::{measure_indexed, RegionIndex, Timeline};
+use crate::geometry::layer::{EdgeSplit, Layers};
+use crate::engine::measure::{measure_plain, AreaRow, SnapshotAreas};
+use crate::input::read::{parse_snapshot, read_snapshot, ReadOptions, ScanReport, Snapshot, SnapshotReader};
+use crate::input::region::Region;
+use crate::input::time::rfc3339;
 use crate::{Classifier, PerStatus};
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
@@ -211,7 +211,7 @@ impl Analysis {
         // (in the projection's plane, a long edge is the chord between its projected ends:
         // with points every kilometre along it, it follows the edge to metres)
         let area = |layer: &geo::MultiPolygon<f64>| {
-            crate::crs::equal_area_km2(&self.edges.for_export(layer.clone()), projection)
+            crate::input::crs::equal_area_km2(&self.edges.for_export(layer.clone()), projection)
                 .map_err(|m| Error::Usage(format!("--area-method equal-area: {m}")))
         };
         let clip_km2 = self.clip.as_ref().map(|c| area(&c.geometry)).transpose()?;
@@ -230,7 +230,7 @@ impl Analysis {
             for (region, km2) in self.regions.iter().zip(&region_km2) {
                 let mut areas = total.clone();
                 for s in crate::Status::ALL {
-                    areas[s] = area(&crate::measure::clip_layer(layers.get(s), region))?;
+                    areas[s] = area(&crate::engine::measure::clip_layer(layers.get(s), region))?;
                 }
                 rows.push(AreaRow::new(&time, &name, &region.name, Some(*km2), &areas));
             }

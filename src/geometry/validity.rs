@@ -29,7 +29,7 @@ pub fn needs_repair(polygon: &Polygon<f64>) -> bool {
     const REMEMBERED: usize = 1 << 18;
     static VERDICTS: Mutex<Option<HashMap<u64, bool>>> = Mutex::new(None);
     let remembered = || VERDICTS.lock().unwrap_or_else(PoisonError::into_inner);
-    let fingerprint = crate::fingerprint::polygon_fingerprint(polygon);
+    let fingerprint = crate::geometry::fingerprint::polygon_fingerprint(polygon);
     if let Some(known) = remembered().as_ref().and_then(|v| v.get(&fingerprint).copied()) {
         return known;
     }

@@ -13,13 +13,13 @@
 //! snapshot's cells: a cell whose pieces hash the same is not computed again, and a polygon
 //! seen in the previous snapshot is not repaired and cut again.
 
-use crate::convex::ConvexPolygon;
-use crate::fingerprint::{layer_fingerprint, polygon_fingerprint, shape_hash};
-use crate::grid::{CellId, Grid};
-use crate::layer::{EdgeSplit, Repair};
-use crate::measure::{AreaRow, SnapshotAreas};
-use crate::region::Region;
-use crate::time::rfc3339;
+use crate::geometry::convex::ConvexPolygon;
+use crate::geometry::fingerprint::{layer_fingerprint, polygon_fingerprint, shape_hash};
+use crate::geometry::grid::{CellId, Grid};
+use crate::geometry::layer::{EdgeSplit, Repair};
+use crate::engine::measure::{AreaRow, SnapshotAreas};
+use crate::input::region::Region;
+use crate::input::time::rfc3339;
 use crate::{PerStatus, Snapshot, Status};
 use geo::{Area, BoundingRect, MultiPolygon, Polygon, Rect};
 use rstar::primitives::{GeomWithData, Rectangle};
@@ -53,7 +53,7 @@ fn cover_cells(grid: &Grid, region: &MultiPolygon<f64>) -> Cells {
         .map(|(cell, parts)| {
             let piece = match parts.len() {
                 1 => MultiPolygon::new(parts),
-                _ => crate::overlay::in_frame(grid.rect(cell), || nonzero_union(parts)),
+                _ => crate::geometry::overlay::in_frame(grid.rect(cell), || nonzero_union(parts)),
             };
             let full = grid.rect(cell).unsigned_area();
             let cover = if piece.unsigned_area() >= full * (1.0 - 1e-12) { Cover::Full } else { Cover::Partial(piece) };
@@ -65,7 +65,7 @@ fn cover_cells(grid: &Grid, region: &MultiPolygon<f64>) -> Cells {
 /// The union of consistently oriented polygons (shells counter-clockwise): overlaps and the
 /// zero-width bridges that cutting leaves along cell edges disappear.
 fn nonzero_union(parts: Vec<Polygon<f64>>) -> MultiPolygon<f64> {
-    crate::overlay::union(&parts)
+    crate::geometry::overlay::union(&parts)
 }
 
 /// A rectangle as an R-tree envelope.
@@ -383,7 +383,7 @@ impl Timeline {
                             false => Measure::Yes { previous: previous.map(Arc::as_ref) },
                         };
                         let frame = index.grid.rect(*cell);
-                        Some(Arc::new(crate::overlay::in_frame(frame, || compute_cell(index, *cell, *hash, members, &pieces, measure))))
+                        Some(Arc::new(crate::geometry::overlay::in_frame(frame, || compute_cell(index, *cell, *hash, members, &pieces, measure))))
                     }
                 })
                 .collect()
@@ -507,9 +507,9 @@ impl CellMap {
             let layer = &layers.layers[status];
             areas[status] += match (&piece.cover, piece.clip_for(self.edges), piece.bbox) {
                 (Cover::Full, _, _) => piece_area_km2(grid, self.edges, cell, layer),
-                (Cover::Partial(_), Some(convex), Some(bbox)) => convex.area_km2_within(&MultiPolygon::new(crate::grid::clip_near(&layer.0, bbox))),
-                (Cover::Partial(piece), _, _) => crate::overlay::in_frame(grid.rect(cell), || {
-                    piece_area_km2(grid, self.edges, cell, &crate::overlay::intersection(layer, piece))
+                (Cover::Partial(_), Some(convex), Some(bbox)) => convex.area_km2_within(&MultiPolygon::new(crate::geometry::grid::clip_near(&layer.0, bbox))),
+                (Cover::Partial(piece), _, _) => crate::geometry::overlay::in_frame(grid.rect(cell), || {
+                    piece_area_km2(grid, self.edges, cell, &crate::geometry::overlay::intersection(layer, piece))
                 }),
             };
         }
@@ -520,8 +520,8 @@ impl CellMap {
 /// The change between two states of the map, cell by cell: a cell whose pieces hash the
 /// same in both contributes nothing and costs nothing. Returns the change over the whole
 /// area (pieces split at cell edges) and its areas: in total, then per region.
-pub fn change_between(index: &RegionIndex, before: &CellMap, after: &CellMap) -> (crate::change::Change, Vec<crate::change::ChangeAreas>) {
-    use crate::change::{Change, ChangeAreas};
+pub fn change_between(index: &RegionIndex, before: &CellMap, after: &CellMap) -> (crate::engine::change::Change, Vec<crate::engine::change::ChangeAreas>) {
+    use crate::engine::change::{Change, ChangeAreas};
     use rayon::prelude::*;
     let mut ids: Vec<CellId> = before.cells.keys().chain(after.cells.keys()).copied().collect();
     ids.sort_unstable();
@@ -543,13 +543,13 @@ pub fn change_between(index: &RegionIndex, before: &CellMap, after: &CellMap) ->
     type CellChange = (Change, ChangeAreas, Vec<(usize, ChangeAreas)>);
     let per_cell: Vec<CellChange> = changed
         .par_iter()
-        .map(|id| crate::overlay::in_frame(index.grid.rect(*id), || {
+        .map(|id| crate::geometry::overlay::in_frame(index.grid.rect(*id), || {
             let (earlier, later) = (layers_of(before, id), layers_of(after, id));
             let change = match index.edges {
                 // Only the edges the two states do not share go through the boolean
                 // operations (cut edges are straight: they change no area).
                 EdgeSplit::Straight => {
-                    let boundaries = PerStatus::from_fn(|s| crate::boundary::boundary_change(&earlier[s], &later[s]));
+                    let boundaries = PerStatus::from_fn(|s| crate::geometry::boundary::boundary_change(&earlier[s], &later[s]));
                     match (boundaries.occupied, boundaries.contested, boundaries.liberated) {
                         (Some(o), Some(c), Some(l)) if o.is_empty() && c.is_empty() && l.is_empty() => {
                             Change { edges: index.edges, ..Change::none() }
@@ -611,7 +611,7 @@ enum Measure<'a> {
 }
 
 /// The layers of one cell and, when asked, their areas in total and per region. Called in
-/// the cell's frame (see [`crate::overlay::in_frame`]).
+/// the cell's frame (see [`crate::geometry::overlay::in_frame`]).
 fn compute_cell(
     index: &RegionIndex,
     cell: CellId,
@@ -649,12 +649,12 @@ fn compute_cell(
             };
             match parts[status].is_empty() {
                 true => empty(),
-                false => onto_cell_edges(crate::overlay::union_minus(parts[status].iter().copied(), above(higher)), rect),
+                false => onto_cell_edges(crate::geometry::overlay::union_minus(parts[status].iter().copied(), above(higher)), rect),
             }
         });
         layers = match clip {
             Cover::Full => disjoint,
-            Cover::Partial(area) => disjoint.map(|_, layer| onto_cell_edges(crate::overlay::intersection(layer, area), rect)),
+            Cover::Partial(area) => disjoint.map(|_, layer| onto_cell_edges(crate::geometry::overlay::intersection(layer, area), rect)),
         };
     }
     let Measure::Yes { previous } = measure else {
@@ -681,7 +681,7 @@ fn compute_cell(
                         ((r, areas), Some(seen)) if r == region => Some((areas, seen)),
                         _ => None,
                     });
-                    let near_box = crate::grid::near(bbox);
+                    let near_box = crate::geometry::grid::near(bbox);
                     let measured = PerStatus::from_fn(|status| {
                         if let (Some((areas, seen)), Some(previous)) = (before, previous) {
                             let moved: &PerStatus<Vec<Rect<f64>>> = moved
@@ -694,7 +694,7 @@ fn compute_cell(
                         // with a region edge, measured as one geodesic, differs from the
                         // same edge with vertices, 700 m² on a 7 km edge at 48°N, found by
                         // the `geometry` fuzz target)
-                        let near = MultiPolygon::new(crate::grid::clip_to_rect(&layers[status].0, near_box));
+                        let near = MultiPolygon::new(crate::geometry::grid::clip_to_rect(&layers[status].0, near_box));
                         // Status by status: the front moves the grey zone and the occupied
                         // area, and seldom what was liberated around them.
                         let key = layer_fingerprint(&near);
@@ -702,7 +702,7 @@ fn compute_cell(
                             Some((areas, seen)) if seen[status] == key => areas[status],
                             _ => match region_piece.clip_for(index.edges) {
                                 Some(convex) => convex.area_km2_within(&near),
-                                None => index.piece_area_km2(cell, &crate::overlay::intersection(&near, piece)),
+                                None => index.piece_area_km2(cell, &crate::geometry::overlay::intersection(&near, piece)),
                             },
                         };
                         (area, key)
@@ -801,8 +801,8 @@ pub(crate) fn measure_indexed(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::read::{read_snapshot, ReadOptions};
-    use crate::region::read_area_of_interest;
+    use crate::input::read::{read_snapshot, ReadOptions};
+    use crate::input::region::read_area_of_interest;
     use geo::LineString;
     use std::path::Path;
 
@@ -865,7 +865,7 @@ mod tests {
         assert_eq!(timeline.stats.cells_computed, computed);
         assert_eq!(timeline.stats.cells_reused, computed);
         let (_, none) = change_between(&index, &before, &timeline.cell_map());
-        assert_eq!(none[0], crate::change::ChangeAreas::default());
+        assert_eq!(none[0], crate::engine::change::ChangeAreas::default());
         // A week later the front moved 0.05° west: the liberated patch (36.8-37.2°E, the
         // cells west of 37.25°E) is unchanged, and the occupied gain is 0.05° of the cell.
         let before = timeline.cell_map();

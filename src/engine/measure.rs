@@ -1,7 +1,7 @@
 //! Measuring layers within regions.
 
-use crate::layer::{clip_to, Layers};
-use crate::region::Region;
+use crate::geometry::layer::{clip_to, Layers};
+use crate::input::region::Region;
 use crate::{PerStatus, Status};
 use geo::{BoundingRect, Intersects, MultiPolygon};
 use serde::Serialize;
