@@ -53,17 +53,29 @@ pub mod synth;
 
 pub use engine::analysis::Analysis;
 pub use geometry::area::AreaKm2;
-pub use engine::change::{Change, ChangeRow};
+pub use engine::changes::ChangeRow;
+pub use engine::diff::Change;
 pub use input::classify::Classifier;
 pub use error::{Error, Result};
-pub use geometry::layer::Layers;
+pub use engine::layers::Layers;
 pub use engine::measure::{AreaRow, SnapshotAreas};
 pub use input::read::{ReadOptions, ScanReport, Snapshot};
 pub use input::region::Region;
 pub use status::{PerStatus, Status};
 
 // (old paths, until the public API is narrowed)
-pub use engine::{analysis, change, index, measure, periods as timeline};
-pub use geometry::{area, convex, grid, layer, overlay, validity};
+pub use engine::{analysis, index, measure, periods as timeline};
+/// (old path)
+pub mod change {
+    pub use crate::engine::changes::*;
+    pub use crate::engine::diff::*;
+}
+pub use geometry::{area, convex, grid, overlay, validity};
+/// (old path)
+pub mod layer {
+    pub use crate::engine::layers::Layers;
+    pub use crate::geometry::layer::*;
+}
 pub use input::{classify, crs, read, region, time};
 pub use output::{records as output_records, report};
+pub use engine::layers;

@@ -3,7 +3,8 @@
 use crate::error::{Error, Result};
 use crate::geometry::grid::Grid;
 use crate::engine::index::{measure_indexed, RegionIndex, Timeline};
-use crate::geometry::layer::{EdgeSplit, Layers};
+use crate::engine::layers::Layers;
+use crate::geometry::layer::EdgeSplit;
 use crate::engine::measure::{measure_plain, AreaRow, SnapshotAreas};
 use crate::input::read::{parse_snapshot, read_snapshot, ReadOptions, ScanReport, Snapshot, SnapshotReader};
 use crate::input::region::Region;

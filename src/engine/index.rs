@@ -520,8 +520,8 @@ impl CellMap {
 /// The change between two states of the map, cell by cell: a cell whose pieces hash the
 /// same in both contributes nothing and costs nothing. Returns the change over the whole
 /// area (pieces split at cell edges) and its areas: in total, then per region.
-pub fn change_between(index: &RegionIndex, before: &CellMap, after: &CellMap) -> (crate::engine::change::Change, Vec<crate::engine::change::ChangeAreas>) {
-    use crate::engine::change::{Change, ChangeAreas};
+pub fn change_between(index: &RegionIndex, before: &CellMap, after: &CellMap) -> (crate::engine::diff::Change, Vec<crate::engine::diff::ChangeAreas>) {
+    use crate::engine::diff::{Change, ChangeAreas};
     use rayon::prelude::*;
     let mut ids: Vec<CellId> = before.cells.keys().chain(after.cells.keys()).copied().collect();
     ids.sort_unstable();
@@ -865,7 +865,7 @@ mod tests {
         assert_eq!(timeline.stats.cells_computed, computed);
         assert_eq!(timeline.stats.cells_reused, computed);
         let (_, none) = change_between(&index, &before, &timeline.cell_map());
-        assert_eq!(none[0], crate::engine::change::ChangeAreas::default());
+        assert_eq!(none[0], crate::engine::diff::ChangeAreas::default());
         // A week later the front moved 0.05° west: the liberated patch (36.8-37.2°E, the
         // cells west of 37.25°E) is unchanged, and the occupied gain is 0.05° of the cell.
         let before = timeline.cell_map();

@@ -1,6 +1,7 @@
 //! Measuring layers within regions.
 
-use crate::geometry::layer::{clip_to, Layers};
+use crate::engine::layers::Layers;
+use crate::geometry::layer::clip_to;
 use crate::input::region::Region;
 use crate::{PerStatus, Status};
 use geo::{BoundingRect, Intersects, MultiPolygon};

@@ -33,7 +33,7 @@
 //! # Ok::<(), frontline::Error>(())
 //! ```
 
-use crate::engine::change::{ChangeRow, PeriodChange};
+use crate::engine::changes::{ChangeRow, PeriodChange};
 use crate::error::{Error, Result};
 use crate::output::records::write_file_atomically;
 use crate::input::read::{file_name, read_snapshot, snapshot_files};
