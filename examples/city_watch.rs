@@ -3,8 +3,8 @@
 //! `cargo run --release --example city_watch [TOWNS]` (default 5: town-001 to town-005)
 
 use frontline::synth::{Synth, SynthConfig};
-use frontline::timeline::{Every, Resampling};
-use frontline::{Analysis, Error};
+use frontline::{Every, Resampling};
+use frontline::{Analysis, Error, ReadOptions, Snapshot};
 use std::io::Write;
 
 fn main() -> Result<(), Error> {
@@ -13,13 +13,11 @@ fn main() -> Result<(), Error> {
     let synth = Synth::new(SynthConfig::new().days(120))?;
     let towns: Vec<_> = synth.town_regions().into_iter().take(watched).collect();
     let analysis = Analysis::new().with_clip(synth.aoi_region()).with_regions(towns.clone());
-    // The state as of every Monday: the snapshot of that day.
-    let mut rows = Vec::new();
-    for snapshot in synth.snapshots() {
-        let bytes = snapshot.to_geojson();
-        rows.push(analysis.areas_of_bytes(snapshot.file_name().as_ref(), &bytes)?);
-    }
-    let times: Vec<_> = rows.iter().filter_map(|r| frontline::time::parse_time(&r.time)).collect();
+    // Every day's state, made in memory as the DeepState export would write it, and read as
+    // the map's files are.
+    let states = synth.snapshots().map(|day| Snapshot::from_geojson(&day.file_name(), day.time, &day.to_geojson(), &ReadOptions::default()));
+    let rows = analysis.areas(states)?;
+    let times: Vec<_> = rows.iter().map(|r| r.time).collect();
     let weeks = Resampling::new(Every::Week).timeline(&times);
     let mut out = std::io::stdout().lock();
     let header: Vec<String> = towns.iter().map(|t| format!("{:>9}", t.name)).collect();
@@ -30,7 +28,7 @@ fn main() -> Result<(), Error> {
             .iter()
             .map(|r| format!("{:>8.1}%", r.contested_share.unwrap_or(0.0) * 100.0))
             .collect();
-        let _ = writeln!(out, "{}  {}  {}", week.label, &areas.time[..10], shares.join(" "));
+        let _ = writeln!(out, "{}  {}  {}", week.label, areas.time.format("%Y-%m-%d"), shares.join(" "));
     }
     Ok(())
 }

@@ -13,9 +13,9 @@
 //!
 //! Arguments: SNAPSHOTS [CLIP [REGIONS]]. The output folder is `./report`, or `$REPORT_DIR`.
 
-use frontline::read::snapshot_files;
-use frontline::region::{read_area_of_interest, read_regions};
-use frontline::report::{synthetic_inputs, write_report, ReportOptions};
+use frontline::snapshot_files;
+use frontline::{read_area_of_interest, read_regions, RegionOptions};
+use frontline::output::report::{synthetic_inputs, write_report, ReportOptions};
 use frontline::synth::SynthConfig;
 use frontline::Analysis;
 use std::path::PathBuf;
@@ -48,9 +48,9 @@ fn run() -> Result<(), frontline::Error> {
                 analysis = analysis.with_clip(read_area_of_interest(clip)?);
             }
             if let Some(regions) = rest.get(1) {
-                // The oblasts of the shared data are named by `name:en`.
-                let field = if read_regions(std::slice::from_ref(regions), "name:en").is_ok() { "name:en" } else { "name" };
-                analysis = analysis.with_regions(read_regions(std::slice::from_ref(regions), field)?);
+                // The oblasts of the shared data are named by `name:en`; other files by `name`.
+                let names = RegionOptions::default().name_fields(["name:en", "name"]);
+                analysis = analysis.with_regions(read_regions(std::slice::from_ref(regions), &names)?);
             }
             let files = snapshot_files(std::slice::from_ref(snapshots))?;
             (analysis, files, ReportOptions::new(format!("the snapshots in {}", snapshots.display())))

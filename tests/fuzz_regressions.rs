@@ -17,8 +17,8 @@
 //! - `poles-and-antimeridian.geojson` (hand-made after the first run): a ring spanning 360°
 //!   of longitude measured 0 km² plain and the Earth indexed; now refused.
 
-use frontline::analysis::Engine;
-use frontline::{Analysis, ReadOptions, Region, Status};
+use frontline::Engine;
+use frontline::{Analysis, ReadOptions, Region, Snapshot, Status};
 use geo::polygon;
 use std::path::PathBuf;
 
@@ -30,11 +30,11 @@ fn every_found_input_is_an_error_or_figures_never_a_panic() {
     let town = polygon![(x: 37., y: 48.), (x: 37.1, y: 48.), (x: 37.1, y: 48.1), (x: 37., y: 48.1)];
     let analysis = Analysis::new().with_regions(vec![Region::new("town", vec![town])]);
     let dir_out = tempfile::tempdir().unwrap();
-    let name = std::path::Path::new("1700000000.geojson");
+    let time = chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap();
     for file in &files {
         let bytes = std::fs::read(file).unwrap();
-        let _ = frontline::read::parse_snapshot(name, &bytes, &ReadOptions::default());
-        if let Ok(areas) = analysis.areas_of_bytes(name, &bytes) {
+        let snapshot = Snapshot::from_geojson("1700000000.geojson", time, &bytes, &ReadOptions::default());
+        if let Ok(areas) = snapshot.and_then(|s| analysis.areas([s])).map(|mut a| a.remove(0)) {
             for row in &areas.rows {
                 for value in [row.occupied_km2, row.contested_km2, row.liberated_km2] {
                     assert!(value.is_finite() && value >= 0.0, "{}: {row:?}", file.display());

@@ -5,9 +5,9 @@
 
 mod common;
 
-use frontline::analysis::Engine;
+use frontline::Engine;
 use frontline::read::{read_snapshot, snapshot_files, ReadOptions};
-use frontline::region::{read_area_of_interest, read_regions};
+use frontline::{read_area_of_interest, read_regions, RegionOptions};
 use frontline::{Analysis, Status};
 use geo::Polygon;
 use std::fmt::Write;

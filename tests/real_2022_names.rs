@@ -4,7 +4,7 @@
 //! ../shared/peer/classify.py, mirrored in `peer_status` below) miss some of those names,
 //! the peer does not make statuses disjoint, and it measures the long edges of the 2022
 //! hand-drawn polygons (up to 100 km and more) as geodesics, where the map draws straight
-//! lines (see `frontline::layer::EdgeSplit`: at most 0.6 km² of an oblast on the archive). This
+//! lines (see `frontline::EdgeModel`: at most 0.6 km² of an oblast on the archive). This
 //! test shows that these three things are the whole difference: given the peer's reading of
 //! every name, no disjointness and geodesic edges, the same pipeline reproduces the peer's
 //! figures; and every name read differently is listed here with the reason for
@@ -13,12 +13,28 @@
 mod common;
 
 use common::{agrees, data_dir, peer_rows, unix_time_of, FROM_2023};
-use frontline::classify::deepstate_status;
-use frontline::layer::{clip_to, Dissolve, EdgeSplit};
-use frontline::read::{parse_snapshot, read_bytes, snapshot_files, ReadOptions};
-use frontline::region::{read_area_of_interest, read_regions};
-use frontline::{AreaKm2, Classifier, Status};
+use frontline::{
+    read_area_of_interest_with, read_regions, snapshot_files, Analysis, Classification, Classifier, EdgeModel, Engine, PerStatus,
+    ReadOptions, RegionOptions, Snapshot, Status,
+};
 use serde_json::Value;
+use std::io::Read;
+
+/// How `frontline` reads a DeepState name (and fill colour).
+fn deepstate_status(name: &str, fill: Option<&str>) -> Classification {
+    Classifier::DeepState.classify(|key| match key {
+        "name" => Some(name.to_string()),
+        "fill" => fill.map(str::to_string),
+        _ => None,
+    })
+}
+
+/// A file's text, gunzipped.
+fn read_bytes(path: &std::path::Path) -> Vec<u8> {
+    let mut text = Vec::new();
+    flate2::read::GzDecoder::new(std::fs::File::open(path).unwrap()).read_to_end(&mut text).unwrap();
+    text
+}
 
 /// The peer's rule, as in classify.py.
 fn peer_status(name: &str) -> Option<Status> {
@@ -74,8 +90,13 @@ const EXPLAINED: &[(&str, Option<Status>, &str)] = &[
 #[test]
 fn the_2022_differences_are_names_the_peer_cannot_read_and_disjointness() {
     let Some(data) = data_dir() else { return };
-    let ukraine = read_area_of_interest(&data.join("boundaries/ukraine.geojson")).unwrap();
-    let oblasts = read_regions(&[data.join("boundaries/ukraine-oblasts")], "name:en").unwrap();
+    // As the peer measures: every edge a geodesic, each status dissolved and clipped on its
+    // own (not made disjoint), which is what the plain engine does to a state holding one
+    // status only.
+    let edges = EdgeModel::None;
+    let ukraine = read_area_of_interest_with(&data.join("boundaries/ukraine.geojson"), edges).unwrap();
+    let oblasts = read_regions(&[data.join("boundaries/ukraine-oblasts")], &RegionOptions::default().name_fields(["name:en"]).edges(edges)).unwrap();
+    let analysis = Analysis::new().with_engine(Engine::Plain).with_edges(edges).with_clip(ukraine).with_regions(oblasts.clone());
     let peer = peer_rows("deepstate-snapshots.csv");
     let files: Vec<_> = snapshot_files(&[data.join("deepstate/snapshots")])
         .unwrap()
@@ -87,7 +108,7 @@ fn the_2022_differences_are_names_the_peer_cannot_read_and_disjointness() {
     let mut differently_read = std::collections::BTreeSet::new();
     let mut compared = 0;
     for file in &files {
-        let mut doc: Value = serde_json::from_slice(&read_bytes(file).unwrap()).unwrap();
+        let mut doc: Value = serde_json::from_slice(&read_bytes(file)).unwrap();
         for feature in doc["features"].as_array_mut().unwrap() {
             let name = feature["properties"]["name"].as_str().unwrap_or("").to_string();
             let fill = feature["properties"]["fill"].as_str().map(str::to_string);
@@ -103,21 +124,23 @@ fn the_2022_differences_are_names_the_peer_cannot_read_and_disjointness() {
             }
             feature["properties"]["peer"] = theirs.map_or(Value::Null, |s| Value::from(s.as_str()));
         }
-        let bytes = serde_json::to_vec(&doc).unwrap();
-        let options = ReadOptions { classifier: as_the_peer_reads.clone(), time_field: None, crs: None };
-        let snapshot = parse_snapshot(file, &bytes, &options).unwrap();
-        let name = snapshot.name();
+        let name = file.file_name().unwrap().to_string_lossy().to_string();
+        let time = chrono::DateTime::from_timestamp(unix_time_of(&name), 0).unwrap();
+        let options = ReadOptions { classifier: as_the_peer_reads.clone(), ..ReadOptions::default() };
+        let snapshot = Snapshot::from_geojson_value(&name, time, &doc, &options).unwrap();
         for status in [Status::Occupied, Status::Contested] {
-            // dissolved and clipped, not made disjoint: as the peer does
-            // ... and with every edge a geodesic, as pyproj measures them
-            let layer = clip_to(&snapshot.polygons[status].as_slice().dissolve_with(EdgeSplit::None), &ukraine.geometry);
+            let mut alone = PerStatus::default();
+            alone[status] = snapshot.polygons(status).to_vec();
+            let areas = analysis.areas([Snapshot::new(name.clone(), time, alone).unwrap()]).unwrap();
+            let rows = &areas[0].rows;
             let total = &peer[&(name.clone(), "total".to_string())];
             let theirs = if status == Status::Occupied { total.occupied_km2 } else { total.contested_km2 };
-            assert!(agrees(layer.area_km2(), theirs), "{name} total {status}: {} vs peer {theirs}", layer.area_km2());
-            for oblast in &oblasts {
-                let ours = clip_to(&layer, &oblast.geometry).area_km2();
-                let row = &peer[&(name.clone(), oblast.name.clone())];
-                let theirs = if status == Status::Occupied { row.occupied_km2 } else { row.contested_km2 };
+            let ours = rows[0].status_km2(status);
+            assert!(agrees(ours, theirs), "{name} total {status}: {ours} vs peer {theirs}");
+            for (oblast, row) in oblasts.iter().zip(&rows[1..]) {
+                let ours = row.status_km2(status);
+                let peer_row = &peer[&(name.clone(), oblast.name.clone())];
+                let theirs = if status == Status::Occupied { peer_row.occupied_km2 } else { peer_row.contested_km2 };
                 assert!(agrees(ours, theirs), "{name} {} {status}: {ours} vs peer {theirs}", oblast.name);
                 compared += 1;
             }

@@ -4,9 +4,9 @@
 mod common;
 
 use common::{agrees, data_dir, peer_rows, unix_time_of, FROM_2023};
-use frontline::read::snapshot_files;
-use frontline::region::{read_area_of_interest, read_regions};
-use frontline::timeline::{Every, Resampling};
+use frontline::snapshot_files;
+use frontline::{read_area_of_interest, read_regions, RegionOptions};
+use frontline::{Every, Resampling};
 use frontline::{Analysis, Status};
 use std::collections::HashMap;
 
@@ -15,7 +15,7 @@ fn snapshot_changes_agree_with_the_peer_and_with_the_areas() {
     let Some(data) = data_dir() else { return };
     let analysis = Analysis::new()
         .with_clip(read_area_of_interest(&data.join("boundaries/ukraine.geojson")).unwrap())
-        .with_regions(read_regions(&[data.join("boundaries/ukraine-oblasts")], "name:en").unwrap());
+        .with_regions(read_regions(&[data.join("boundaries/ukraine-oblasts")], &RegionOptions::default().name_fields(["name:en"])).unwrap());
     let files = snapshot_files(&[data.join("deepstate/snapshots")]).unwrap();
     let changes = analysis.changes(&files, &Resampling::new(Every::Snapshot)).unwrap();
     assert!(changes.skipped.is_empty());
@@ -26,11 +26,11 @@ fn snapshot_changes_agree_with_the_peer_and_with_the_areas() {
     // occupied layer: occupied takes precedence over every other status).
     let peer = peer_rows("deepstate-snapshots.csv");
     let (mut compared, mut bad, mut max_abs, mut max_rel) = (0, Vec::new(), 0.0_f64, 0.0_f64);
-    for row in changes.rows.iter().filter(|r| r.region == "total") {
+    for row in changes.rows.iter().filter(|r| &*r.region == "total") {
         if unix_time_of(&row.to_snapshot) < FROM_2023 {
             continue;
         }
-        let p = &peer[&(row.to_snapshot.clone(), "total".to_string())];
+        let p = &peer[&(row.to_snapshot.to_string(), "total".to_string())];
         for (ours, theirs) in [(row.occupied_gained_km2, p.occupied_gained_km2), (row.occupied_lost_km2, p.occupied_lost_km2)] {
             let theirs = theirs.expect("the peer has a change for every snapshot but the first");
             compared += 1;
@@ -51,7 +51,7 @@ fn snapshot_changes_agree_with_the_peer_and_with_the_areas() {
     // transitions against the gains and losses they split.
     //
     // Boolean operations are planar in longitude/latitude, and edges are measured as the
-    // straight lines they are in that plane (frontline::layer::EdgeSplit::Straight): where
+    // straight lines they are in that plane (frontline::EdgeModel::Straight): where
     // one layer's edge crosses an edge of the other, the crossing point lies on both lines,
     // and splitting an edge there does not change the area. What is left is the fixed-point
     // snapping of the operations: a step of 2^-30 of a 0.25° cell (0.03 mm), half a step
@@ -61,19 +61,19 @@ fn snapshot_changes_agree_with_the_peer_and_with_the_areas() {
     // each cut edge's line and its geodesic made these errors up to 6e-6 of a region.)
     let areas = analysis.areas(&files).unwrap();
     let by_snapshot: HashMap<(&str, &str), &frontline::AreaRow> =
-        areas.iter().flat_map(|s| &s.rows).map(|r| ((r.snapshot.as_str(), r.region.as_str()), r)).collect();
+        areas.iter().flat_map(|s| &s.rows).map(|r| ((&*r.snapshot, &*r.region), r)).collect();
     let mut worst = (0.0_f64, String::new());
     let mut failures = Vec::new();
     for row in &changes.rows {
-        let before = by_snapshot[&(row.from_snapshot.as_str(), row.region.as_str())];
-        let after = by_snapshot[&(row.to_snapshot.as_str(), row.region.as_str())];
+        let before = by_snapshot[&(&*row.from_snapshot, &*row.region)];
+        let after = by_snapshot[&(&*row.to_snapshot, &*row.region)];
         let recent = unix_time_of(&row.to_snapshot) >= FROM_2023;
         let bound = 1e-4;
         let t = &row.transitions;
         for status in Status::ALL {
             let (a, b) = (before.status_km2(status), after.status_km2(status));
             let error = (row.net_km2(status) - (b - a)).abs();
-            if recent && row.region == "total" && status == Status::Occupied {
+            if recent && &*row.region == "total" && status == Status::Occupied {
                 assert!(error <= 1e-9 * a.max(b), "{}: net {} vs {b} − {a}", row.period, row.net_km2(status));
                 if error / a.max(b) > worst.0 {
                     worst = (error / a.max(b), format!("{}: {error:.3e} km²", row.period));
@@ -117,8 +117,8 @@ fn months_chain_up_to_the_whole_span() {
     }
     let areas = analysis
         .areas(&[
-            data.join("deepstate/snapshots").join(&monthly.rows[0].from_snapshot),
-            data.join("deepstate/snapshots").join(&monthly.rows[39].to_snapshot),
+            data.join("deepstate/snapshots").join(&*monthly.rows[0].from_snapshot),
+            data.join("deepstate/snapshots").join(&*monthly.rows[39].to_snapshot),
         ])
         .unwrap();
     let span = areas[1].rows[0].occupied_km2 - areas[0].rows[0].occupied_km2;

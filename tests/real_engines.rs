@@ -13,17 +13,17 @@
 mod common;
 
 use common::data_dir;
-use frontline::analysis::Engine;
-use frontline::read::snapshot_files;
-use frontline::region::{read_area_of_interest, read_regions};
-use frontline::timeline::{Every, Resampling};
+use frontline::Engine;
+use frontline::snapshot_files;
+use frontline::{read_area_of_interest, read_regions, RegionOptions};
+use frontline::{Every, Resampling};
 use frontline::{Analysis, SnapshotAreas, Status};
 
 /// Clipped to Ukraine, the 500 town-sized regions.
 fn towns_analysis(data: &std::path::Path) -> Analysis {
     Analysis::new()
         .with_clip(read_area_of_interest(&data.join("boundaries/ukraine.geojson")).unwrap())
-        .with_regions(read_regions(&[data.join("regions/front-towns-500.geojson")], "name").unwrap())
+        .with_regions(read_regions(&[data.join("regions/front-towns-500.geojson")], &RegionOptions::default()).unwrap())
 }
 
 /// The snapshots of 2024: 62 weekly and monthly states, enough to exercise reuse from one
@@ -78,7 +78,7 @@ fn indexed_and_plain_engines_agree_on_areas_and_changes() {
     assert_eq!(files.len(), 62);
     let base = Analysis::new()
         .with_clip(read_area_of_interest(&data.join("boundaries/ukraine.geojson")).unwrap())
-        .with_regions(read_regions(&[data.join("boundaries/ukraine-oblasts")], "name:en").unwrap());
+        .with_regions(read_regions(&[data.join("boundaries/ukraine-oblasts")], &RegionOptions::default().name_fields(["name:en"])).unwrap());
     let indexed = base.clone().with_engine(Engine::Indexed);
     let plain = base.with_engine(Engine::Plain);
 
@@ -91,11 +91,11 @@ fn indexed_and_plain_engines_agree_on_areas_and_changes() {
     let d = plain.changes(&files, &every).unwrap();
     assert_eq!(c.rows.len(), d.rows.len());
     let regions: std::collections::HashMap<&str, f64> =
-        b[0].rows.iter().map(|r| (r.region.as_str(), r.region_km2.unwrap())).collect();
+        b[0].rows.iter().map(|r| (&*r.region, r.region_km2.unwrap())).collect();
     let mut worst: f64 = 0.0;
     for (x, y) in c.rows.iter().zip(&d.rows) {
         assert_eq!((&x.period, &x.region), (&y.period, &y.region));
-        let region = regions[x.region.as_str()];
+        let region = regions[&*x.region];
         for (p, q) in figure_pairs(x, y) {
             let e = (p - q).abs() / region;
             worst = worst.max(e);
@@ -108,102 +108,23 @@ fn indexed_and_plain_engines_agree_on_areas_and_changes() {
 /// With every edge a geodesic (`--max-edge-km 0`), long edges carry points along their
 /// geodesic, so that the grid's cuts stay on them: the engines then agree as closely as with
 /// straight edges (measured 7.6e-9 of the region's area over the 2024 snapshots). With the
-/// cut points on the chords instead (`EdgeSplit::None`, what `--max-edge-km 0` did before)
+/// cut points on the chords instead (`EdgeModel::None`, what `--max-edge-km 0` did before)
 /// they differed by up to 8.3 km² (Sumy oblast, liberated, February 2024; 13.8 km² in
 /// April 2022).
 #[test]
 fn the_engines_agree_with_every_edge_a_geodesic() {
-    use frontline::layer::{EdgeSplit, MAX_EDGE_M};
-    use frontline::region::{read_area_of_interest_with, read_regions_with};
+    use frontline::{read_area_of_interest_with, EdgeModel};
     let Some(data) = data_dir() else { return };
     let files = snapshots_2024(&data);
-    let edges = EdgeSplit::Geodesic(MAX_EDGE_M);
+    let edges = EdgeModel::Geodesic(EdgeModel::MAX_EDGE_M);
     let base = Analysis::new()
         .with_edges(edges)
         .with_clip(read_area_of_interest_with(&data.join("boundaries/ukraine.geojson"), edges).unwrap())
-        .with_regions(read_regions_with(&[data.join("boundaries/ukraine-oblasts")], "name:en", edges).unwrap());
+        .with_regions(read_regions(&[data.join("boundaries/ukraine-oblasts")], &RegionOptions::default().name_fields(["name:en"]).edges(edges)).unwrap());
     let a = base.clone().with_engine(Engine::Indexed).areas(&files).unwrap();
     let b = base.with_engine(Engine::Plain).areas(&files).unwrap();
     let worst = areas_agree(&a, &b, 3e-8);
     eprintln!("areas, every edge a geodesic: indexed vs plain, worst {worst:.2e} of the region's area");
-}
-
-/// Where the two engines differ on areas, the plain engine is the one off: its operations
-/// snap to a fixed-point grid fitted to the whole country (steps of 1.7 mm), the indexed
-/// engine's to one per cell (0.03 mm). Run on each region's own box instead (its inputs cut
-/// to the region's bounding box first, steps of 0.1 to 0.4 mm), the same plain pipeline comes
-/// three times closer to the indexed figures: measured 2.5e-9 of the region's area at worst
-/// over the 2024 snapshots (Sevastopol, 2 m²), against 8.7e-9 in the country's frame.
-#[test]
-fn the_plain_pipeline_in_each_region_frame_agrees_with_the_indexed_engine() {
-    use frontline::grid::clip_to_rect;
-    use frontline::layer::Layers;
-    use frontline::measure::measure_plain;
-    use frontline::PerStatus;
-    let Some(data) = data_dir() else { return };
-    let files = snapshots_2024(&data);
-    let aoi = read_area_of_interest(&data.join("boundaries/ukraine.geojson")).unwrap();
-    let regions = read_regions(&[data.join("boundaries/ukraine-oblasts")], "name:en").unwrap();
-    let analysis = Analysis::new().with_clip(aoi.clone()).with_regions(regions.clone());
-    let indexed = analysis.areas(&files).unwrap();
-    let mut worst: f64 = 0.0;
-    for (file, areas) in files.iter().zip(&indexed) {
-        let snapshot = frontline::read::read_snapshot(file, &analysis.read).unwrap();
-        for (region, row) in regions.iter().zip(&areas.rows[1..]) {
-            // A hundredth of a degree around the region: the cuts fall outside it.
-            let b = region.bbox.unwrap();
-            let margin = geo::Coord { x: 0.01, y: 0.01 };
-            let frame = geo::Rect::new(b.min() - margin, b.max() + margin);
-            let polygons = PerStatus::from_fn(|s| clip_to_rect(&snapshot.polygons[s], frame));
-            let clip = geo::MultiPolygon::new(clip_to_rect(&aoi.geometry.0, frame));
-            let plain = measure_plain(&Layers::build(&polygons, Some(&clip)), std::slice::from_ref(region));
-            for status in Status::ALL {
-                let d = (plain[0][status] - row.status_km2(status)).abs() / region.area_km2;
-                worst = worst.max(d);
-                assert!(d < 5e-9, "{} {} {status}: indexed {} plain in the region's frame {}", areas.snapshot, region.name, row.status_km2(status), plain[0][status]);
-            }
-        }
-    }
-    eprintln!("areas: indexed vs plain in each region's frame, worst {worst:.2e} of the region's area");
-}
-
-/// A state of the map answers for regions it was not built for: the 500 towns, each asked
-/// of one 2024 state through the R-tree of its layer pieces, against the plain engine told
-/// the towns in advance. They differ as the engines do (cuts and snapping, a few m² per
-/// town; measured 13 m² at worst over the 2024 snapshots with the towns as the index's regions).
-#[test]
-fn a_state_answers_for_any_town_as_the_plain_engine_does() {
-    use frontline::grid::Grid;
-    use frontline::index::{RegionIndex, Timeline};
-    let Some(data) = data_dir() else { return };
-    let files = snapshots_2024(&data);
-    let aoi = read_area_of_interest(&data.join("boundaries/ukraine.geojson")).unwrap();
-    let towns = read_regions(&[data.join("regions/front-towns-500.geojson")], "name").unwrap();
-    assert_eq!(towns.len(), 500);
-    // The last state of 2024, reached through the year's timeline.
-    let analysis = Analysis::new().with_clip(aoi.clone());
-    let index = RegionIndex::new(Grid::default(), Some(&aoi), &[]);
-    let mut timeline = Timeline::new();
-    for file in &files {
-        timeline.advance(&index, &frontline::read::read_snapshot(file, &analysis.read).unwrap());
-    }
-    let state = timeline.cell_map();
-    let last = std::slice::from_ref(&files[files.len() - 1]);
-    let plain = Analysis::new().with_clip(aoi).with_regions(towns.clone()).with_engine(Engine::Plain).areas(last).unwrap();
-    let mut worst: f64 = 0.0;
-    let mut contested_towns = 0;
-    for (town, row) in towns.iter().zip(&plain[0].rows[1..]) {
-        assert_eq!(town.name, row.region);
-        let within = state.areas_within(Grid::default(), &town.geometry);
-        for status in Status::ALL {
-            let d = (within[status] - row.status_km2(status)).abs() * 1e6;
-            worst = worst.max(d);
-            assert!(d < 50.0, "{} {status}: from the state {} km², plain {} km²", town.name, within[status], row.status_km2(status));
-        }
-        contested_towns += usize::from(row.status_km2(Status::Contested) > 0.0);
-    }
-    assert!(contested_towns > 10, "the towns are near the front: {contested_towns} have a grey zone");
-    eprintln!("towns asked of a state vs plain: worst {worst:.1} m²");
 }
 
 /// The 500 towns as the index's regions: each town, a circle of 64 vertices, is convex in
@@ -269,7 +190,8 @@ fn figures_do_not_depend_on_the_number_of_cores() {
         pool.install(|| {
             let areas = analysis.areas(&files).unwrap();
             let changes = analysis.changes(&files, &Resampling::new(Every::Snapshot)).unwrap();
-            (serde_json::to_string(&areas).unwrap(), serde_json::to_string(&changes.rows).unwrap())
+            let rows: Vec<_> = areas.iter().flat_map(|a| &a.rows).collect();
+            (serde_json::to_string(&rows).unwrap(), serde_json::to_string(&changes.rows).unwrap())
         })
     };
     let one = on(1);

@@ -2,9 +2,9 @@
 
 mod common;
 
-use frontline::report::{format_km2, format_share, synthetic_inputs, write_report, ReportOptions, CHARTS};
-use frontline::read::snapshot_files;
-use frontline::region::{read_area_of_interest, read_regions};
+use frontline::output::report::{format_km2, format_share, synthetic_inputs, write_report, ReportOptions, CHARTS};
+use frontline::snapshot_files;
+use frontline::{read_area_of_interest, read_regions, RegionOptions};
 use frontline::synth::SynthConfig;
 use frontline::{Analysis, Status};
 use std::path::{Path, PathBuf};
@@ -39,7 +39,7 @@ fn a_synthetic_report_has_its_charts_and_the_library_s_figures() {
     // The headline: the latest areas as Analysis::areas computes them, measured apart.
     let analysis = Analysis::new()
         .with_clip(read_area_of_interest(&out.join("synthetic/aoi.geojson")).unwrap())
-        .with_regions(read_regions(&[out.join("synthetic/towns.geojson")], "name").unwrap());
+        .with_regions(read_regions(&[out.join("synthetic/towns.geojson")], &RegionOptions::default()).unwrap());
     let files = snapshot_files(&[out.join("synthetic/snapshots")]).unwrap();
     let areas = analysis.areas(&files[files.len() - 1..]).unwrap();
     let total = &areas[0].rows[0];
@@ -64,7 +64,7 @@ fn a_report_without_regions_or_clip_on_the_sample() {
     let markdown = std::fs::read_to_string(&summary.markdown).unwrap();
     assert!(markdown.starts_with("# Report on the sample: 3 snapshots from 2024-11-01 to 2024-11-15"), "{markdown}");
     check_charts(&out, &markdown);
-    assert!(write_report(&Analysis::new(), &[], &out, &ReportOptions::new("nothing")).is_err());
+    assert!(write_report(&Analysis::new(), Vec::<std::path::PathBuf>::new(), &out, &ReportOptions::new("nothing")).is_err());
 }
 
 #[test]
@@ -87,7 +87,7 @@ fn the_real_archive_report() {
     let out = fresh("report-real");
     let analysis = Analysis::new()
         .with_clip(read_area_of_interest(&data.join("boundaries/ukraine.geojson")).unwrap())
-        .with_regions(read_regions(&[data.join("boundaries/ukraine-oblasts")], "name:en").unwrap());
+        .with_regions(read_regions(&[data.join("boundaries/ukraine-oblasts")], &RegionOptions::default().name_fields(["name:en"])).unwrap());
     let files = snapshot_files(&[data.join("deepstate/snapshots")]).unwrap();
     let began = std::time::Instant::now();
     let summary = write_report(&analysis, &files, &out, &ReportOptions::new("DeepState")).unwrap();

@@ -1,7 +1,7 @@
 //! The synthetic timeline through the same files and loader as the real map.
 
-use frontline::read::snapshot_files;
-use frontline::region::{read_area_of_interest, read_regions};
+use frontline::snapshot_files;
+use frontline::{read_area_of_interest, read_regions, RegionOptions};
 use frontline::synth::{write_timeline, Synth, SynthConfig};
 use frontline::{Analysis, Error};
 use std::path::{Path, PathBuf};
@@ -58,7 +58,7 @@ fn a_year_reads_clean_grows_and_takes_towns() {
     }
 
     // Towns: 20, named town-001..town-020.
-    let towns = read_regions(&[dir.join("towns.geojson")], "name").unwrap();
+    let towns = read_regions(&[dir.join("towns.geojson")], &RegionOptions::default()).unwrap();
     let names: Vec<String> = towns.iter().map(|t| t.name.clone()).collect();
     let expected: Vec<String> = (1..=20).map(|k| format!("town-{k:03}")).collect();
     assert_eq!(names, expected);
@@ -110,7 +110,8 @@ fn the_contested_area_follows_from_the_grey_zone_width() {
     let band = 4.0 * arc_m / 1000.0;
     let analysis = Analysis::new();
     for snapshot in synth.snapshots().step_by(15) {
-        let areas = analysis.areas_of_bytes(snapshot.file_name().as_ref(), &snapshot.to_geojson()).unwrap();
+        let state = frontline::Snapshot::from_geojson(&snapshot.file_name(), snapshot.time, &snapshot.to_geojson(), &Default::default()).unwrap();
+        let areas = analysis.areas([state]).unwrap().remove(0);
         let contested = areas.rows[0].contested_km2;
         assert!(contested > band * (1.0 - 1e-3) - towns_km2, "day {}: {contested}", snapshot.day);
         assert!(contested < band * (1.0 + 1e-3) + towns_km2, "day {}: {contested}", snapshot.day);

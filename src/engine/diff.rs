@@ -1,57 +1,10 @@
-//! Change between snapshots: gained, lost, net and transitions, per status and region.
-//!
-//! Between an earlier and a later state of the map (two [`Layers`], clipped and disjoint),
-//! for every status:
-//!
-//! - **gained** is the area in the later layer and not in the earlier one,
-//! - **lost** the area in the earlier layer and not in the later one,
-//! - **net** = gained − lost, which is the change of the status' area (up to square metres:
-//!   the pieces have vertices where the two layers' edges cross, and a vertex added on a
-//!   geodesic edge moves the area a little; the real-archive test holds the two within
-//!   1e-6 of the layer's area on every pair).
-//!
-//! **Transitions** are the areas that moved between the three states of a region: occupied,
-//! contested, and *held*, which is everything else in the region (neither occupied nor
-//! contested: liberated land, and land the map never drew). Layers are disjoint, so:
-//!
-//! | transition | area |
-//! | --- | --- |
-//! | `held_to_contested` | contested gained − occupied before |
-//! | `held_to_occupied` | occupied gained − contested before |
-//! | `contested_to_occupied` | occupied gained ∩ contested before |
-//! | `contested_to_held` | contested lost − occupied after |
-//! | `occupied_to_contested` | contested gained ∩ occupied before |
-//! | `occupied_to_held` | occupied lost − contested after |
-//!
-//! so that occupied gained = held→occupied + contested→occupied, occupied lost =
-//! occupied→contested + occupied→held, and likewise for contested. These formulas do not
-//! need the region's outline, which is what makes the `total` row meaningful without an
-//! area of interest: there, *held* is unbounded, and a transition from or to held is the
-//! part of a status' gain or loss that does not come from or go to the other status.
-//!
-//! ```
-//! use frontline::change::Change;
-//! use frontline::{layer::{EdgeSplit, Layers}, PerStatus};
-//! use geo::{polygon, MultiPolygon};
-//! // Two 0.01° cells at 50°N: the west one occupied throughout, the east one contested,
-//! // then occupied.
-//! let west = polygon![(x: 30.00, y: 50.0), (x: 30.01, y: 50.0), (x: 30.01, y: 50.01), (x: 30.00, y: 50.01)];
-//! let east = polygon![(x: 30.01, y: 50.0), (x: 30.02, y: 50.0), (x: 30.02, y: 50.01), (x: 30.01, y: 50.01)];
-//! let before = Layers::build(&PerStatus { occupied: vec![west.clone()], contested: vec![east.clone()], liberated: vec![] }, None);
-//! let after = Layers::build(&PerStatus { occupied: vec![west, east.clone()], contested: vec![], liberated: vec![] }, None);
-//! let change = Change::between(&before, &after).areas();
-//! // (edges are straight lines in longitude/latitude, the default model)
-//! let east_km2 = EdgeSplit::Straight.area_km2(&MultiPolygon::new(vec![east]));
-//! assert!((change.gained.occupied - east_km2).abs() < 1e-7);
-//! assert!((change.transitions.contested_to_occupied - east_km2).abs() < 1e-7);
-//! assert!((change.net(frontline::Status::Contested) + east_km2).abs() < 1e-7);
-//! assert!(change.transitions.held_to_occupied.abs() < 1e-6, "{}", change.transitions.held_to_occupied);
-//! ```
+//! What differs between two states of the map: gained, lost, net and transitions.
 
 use crate::engine::measure::clip_layer;
 use crate::geometry::overlay::{difference, differences, intersection, outside_and_inside, shared_and_apart, signed_parts};
-use crate::geometry::layer::EdgeSplit;
-use crate::{Layers, PerStatus, Region, Status};
+use crate::geometry::layer::EdgeModel;
+use crate::engine::layers::Layers;
+use crate::{PerStatus, Region, Status};
 use geo::MultiPolygon;
 use serde::Serialize;
 
@@ -100,16 +53,70 @@ impl<T> Transitions<T> {
 
 /// The change between two states of the map, as areas on the map: what each status gained
 /// and lost, and the pieces that moved between occupied, contested and held.
+///
+/// Between an earlier and a later state of the map (their status layers, clipped and disjoint),
+/// for every status:
+///
+/// - **gained** is the area in the later layer and not in the earlier one,
+/// - **lost** the area in the earlier layer and not in the later one,
+/// - **net** = gained − lost, which is the change of the status' area (up to square metres:
+///   the pieces have vertices where the two layers' edges cross, and a vertex added on a
+///   geodesic edge moves the area a little; the real-archive test holds the two within
+///   1e-6 of the layer's area on every pair).
+///
+/// **Transitions** are the areas that moved between the three states of a region: occupied,
+/// contested, and *held*, which is everything else in the region (neither occupied nor
+/// contested: liberated land, and land the map never drew). Layers are disjoint, so:
+///
+/// | transition | area |
+/// | --- | --- |
+/// | `held_to_contested` | contested gained − occupied before |
+/// | `held_to_occupied` | occupied gained − contested before |
+/// | `contested_to_occupied` | occupied gained ∩ contested before |
+/// | `contested_to_held` | contested lost − occupied after |
+/// | `occupied_to_contested` | contested gained ∩ occupied before |
+/// | `occupied_to_held` | occupied lost − contested after |
+///
+/// so that occupied gained = held→occupied + contested→occupied, occupied lost =
+/// occupied→contested + occupied→held, and likewise for contested. These formulas do not
+/// need the region's outline, which is what makes the `total` row meaningful without an
+/// area of interest: there, *held* is unbounded, and a transition from or to held is the
+/// part of a status' gain or loss that does not come from or go to the other status.
+///
+/// ```
+/// use frontline::{Analysis, Every, PerStatus, Resampling, Snapshot, Status};
+/// use geo::polygon;
+/// // Two 0.01° cells at 50°N: the west one occupied throughout, the east one contested,
+/// // then occupied.
+/// let west = polygon![(x: 30.00, y: 50.0), (x: 30.01, y: 50.0), (x: 30.01, y: 50.01), (x: 30.00, y: 50.01)];
+/// let east = polygon![(x: 30.01, y: 50.0), (x: 30.02, y: 50.0), (x: 30.02, y: 50.01), (x: 30.01, y: 50.01)];
+/// let day = |d: i64| chrono::DateTime::from_timestamp(1_700_000_000 + d * 86_400, 0).unwrap();
+/// let before = Snapshot::new("before", day(0), PerStatus { occupied: vec![west.clone()], contested: vec![east.clone()], ..PerStatus::default() })?;
+/// let after = Snapshot::new("after", day(1), PerStatus { occupied: vec![west, east], ..PerStatus::default() })?;
+/// let mut changes = Vec::new();
+/// Analysis::new().changes_each([before, after], &Resampling::new(Every::Snapshot), |period| {
+///     changes.push(period);
+///     Ok(())
+/// })?;
+/// let change = changes[0].change.areas();
+/// // The east cell: 0.01° × 0.01° around 50.005°N, N·cos φ·dλ × M·dφ = 0.79738 km² (N, M the
+/// // radii of curvature of WGS84 there).
+/// assert!((change.gained.occupied - 0.79738).abs() < 1e-5);
+/// assert!((change.transitions.contested_to_occupied - change.gained.occupied).abs() < 1e-7);
+/// assert!((change.net(Status::Contested) + change.gained.occupied).abs() < 1e-7);
+/// assert!(change.transitions.held_to_occupied.abs() < 1e-6);
+/// # Ok::<(), frontline::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Change {
     /// Per status, the area in the later layer and not in the earlier one.
     pub gained: PerStatus<MultiPolygon<f64>>,
     /// Per status, the area in the earlier layer and not in the later one.
     pub lost: PerStatus<MultiPolygon<f64>>,
-    /// The pieces that changed state (see the module documentation).
+    /// The pieces that changed state (see above).
     pub transitions: Transitions<MultiPolygon<f64>>,
     /// What the edges of the pieces are, and so how they are measured (the layers').
-    pub edges: EdgeSplit,
+    pub edges: EdgeModel,
 }
 
 fn empty() -> MultiPolygon<f64> {
@@ -118,18 +125,18 @@ fn empty() -> MultiPolygon<f64> {
 
 impl Change {
     /// No change at all (a state compared with itself).
-    pub fn none() -> Change {
+    pub(crate) fn none() -> Change {
         Change {
             gained: PerStatus::from_fn(|_| empty()),
             lost: PerStatus::from_fn(|_| empty()),
             transitions: Transitions::default().map(|_: &()| empty()),
-            edges: EdgeSplit::default(),
+            edges: EdgeModel::default(),
         }
     }
 
     /// The change from `earlier` to `later` (both disjoint layers, as [`Layers::build`]
     /// makes them).
-    pub fn between(earlier: &Layers, later: &Layers) -> Change {
+    pub(crate) fn between(earlier: &Layers, later: &Layers) -> Change {
         // Seven overlay graphs, one per pair of layers compared, each read twice.
         let PerStatus { occupied: (go, lo), contested: (gc, lc), liberated: (gl, ll) } =
             PerStatus::from_fn(|s| differences(later.get(s), earlier.get(s)));
@@ -154,7 +161,7 @@ impl Change {
     /// statuses of a state are disjoint, so a piece that went from one status to another is
     /// in what the one lost and in what the other gained: the transitions are found among
     /// those pieces alone, without the layers around them.
-    pub(crate) fn from_boundary_changes(changes: &PerStatus<Vec<Vec<[f64; 2]>>>, edges: EdgeSplit) -> Change {
+    pub(crate) fn from_boundary_changes(changes: &PerStatus<Vec<Vec<[f64; 2]>>>, edges: EdgeModel) -> Change {
         let parts = changes.map(|_, paths| signed_parts(paths));
         let PerStatus { occupied: (go, lo), contested: (gc, lc), liberated: (gl, ll) } = parts;
         let [occupied_to_contested, occupied_to_held, held_to_contested] = shared_and_apart(&lo, &gc);
@@ -185,7 +192,7 @@ impl Change {
     }
 
     /// The part of the change inside an area (a valid multi-polygon).
-    pub fn within_area(&self, area: &MultiPolygon<f64>) -> Change {
+    pub(crate) fn within_area(&self, area: &MultiPolygon<f64>) -> Change {
         Change {
             gained: self.gained.map(|_, g| intersection(g, area)),
             lost: self.lost.map(|_, l| intersection(l, area)),
@@ -222,7 +229,7 @@ impl Change {
     }
 
     /// Adds the pieces of another change (of a disjoint area) to this one.
-    pub fn extend(&mut self, mut other: Change) {
+    pub(crate) fn extend(&mut self, mut other: Change) {
         for (mine, theirs) in self.shapes_mut().into_iter().zip(other.shapes_mut()) {
             mine.0.append(&mut theirs.0);
         }
@@ -249,7 +256,7 @@ impl Change {
         ]
     }
 
-    /// The areas of every piece, in km² ([`EdgeSplit::area_km2`]).
+    /// The areas of every piece, in km² ([`EdgeModel::area_km2`]).
     pub fn areas(&self) -> ChangeAreas {
         self.areas_by(|shape| self.edges.area_km2(shape))
     }
@@ -277,7 +284,7 @@ pub struct ChangeAreas {
 
 impl ChangeAreas {
     /// Adds the areas of a change of a disjoint area.
-    pub fn add(&mut self, other: &ChangeAreas) {
+    pub(crate) fn add(&mut self, other: &ChangeAreas) {
         for status in Status::ALL {
             self.gained[status] += other.gained[status];
             self.lost[status] += other.lost[status];
@@ -332,7 +339,7 @@ pub(crate) mod tests {
     /// The area of one polygon, its edges straight lines in longitude/latitude (the
     /// layers' model).
     pub(crate) fn straight(polygon: &Polygon<f64>) -> f64 {
-        EdgeSplit::Straight.area_km2(&MultiPolygon::new(vec![polygon.clone()]))
+        EdgeModel::Straight.area_km2(&MultiPolygon::new(vec![polygon.clone()]))
     }
 
     pub(crate) fn layers(occupied: Vec<Polygon<f64>>, contested: Vec<Polygon<f64>>, liberated: Vec<Polygon<f64>>) -> Layers {

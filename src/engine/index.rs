@@ -16,21 +16,20 @@
 use crate::geometry::convex::ConvexPolygon;
 use crate::geometry::fingerprint::{layer_fingerprint, polygon_fingerprint, shape_hash};
 use crate::geometry::grid::{CellId, Grid};
-use crate::geometry::layer::{EdgeSplit, Repair};
-use crate::engine::measure::{AreaRow, SnapshotAreas};
+use crate::geometry::layer::{EdgeModel, Repair};
+
 use crate::input::region::Region;
-use crate::input::time::rfc3339;
+
 use crate::{PerStatus, Snapshot, Status};
 use geo::{Area, BoundingRect, MultiPolygon, Polygon, Rect};
-use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{RTree, RTreeObject, AABB};
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 /// How a region (or the area of interest) covers one cell.
 #[derive(Debug, Clone)]
-pub enum Cover {
+pub(crate) enum Cover {
     /// The whole cell.
     Full,
     /// Part of the cell: the region's piece in it.
@@ -75,7 +74,7 @@ fn envelope_of(rect: geo::Rect<f64>) -> AABB<[f64; 2]> {
 
 /// A region's part in one grid cell, as kept in the index's R-tree.
 #[derive(Debug, Clone)]
-pub struct RegionPiece {
+pub(crate) struct RegionPiece {
     /// The region's position in the list the index was built from.
     pub region: usize,
     /// The cell.
@@ -103,8 +102,8 @@ impl RegionPiece {
     /// The convex polygon to clip to, when the piece is one and edges are straight lines
     /// in longitude/latitude (the clip sums straight edges; geodesic models go through the
     /// boolean operation and their lattice).
-    fn clip_for(&self, edges: EdgeSplit) -> Option<&ConvexPolygon> {
-        self.convex.as_ref().filter(|_| edges == EdgeSplit::Straight)
+    fn clip_for(&self, edges: EdgeModel) -> Option<&ConvexPolygon> {
+        self.convex.as_ref().filter(|_| edges == EdgeModel::Straight)
     }
 }
 
@@ -120,42 +119,34 @@ impl RTreeObject for RegionPiece {
 /// The regions' pieces sit in an `rstar` R-tree, each under its own bounding box: a cell
 /// of a snapshot that changed finds the few pieces it meets by one query, whether there are
 /// 27 regions or thousands.
-///
-/// ```
-/// use frontline::{grid::Grid, index::RegionIndex, Region};
-/// use geo::polygon;
-/// // Two towns a degree apart: a query around one finds only its pieces.
-/// let town = |x: f64, name: &str| {
-///     let p = polygon![(x: x, y: 48.1), (x: x + 0.1, y: 48.1), (x: x + 0.1, y: 48.2), (x: x, y: 48.2)];
-///     Region::new(name, vec![p])
-/// };
-/// let index = RegionIndex::new(Grid::default(), None, &[town(37.1, "a"), town(38.1, "b")]);
-/// assert_eq!(index.regions_near([37.0, 48.0], [37.5, 48.5]), vec![0]);
-/// let cell = Grid::default().cell_of(38.15, 48.15);
-/// let pieces = index.pieces_in(cell);
-/// assert_eq!(pieces.len(), 1);
-/// assert_eq!(pieces[0].region, 1);
-/// ```
 #[derive(Debug, Clone)]
-pub struct RegionIndex {
+pub(crate) struct RegionIndex {
     grid: Grid,
     clip: Option<Cells>,
     /// Every region's pieces, one per cell it touches, by bounding box.
     pieces: RTree<RegionPiece>,
-    /// Region bounding boxes, for queries by place.
-    tree: RTree<GeomWithData<Rectangle<[f64; 2]>, usize>>,
     regions: usize,
-    edges: EdgeSplit,
+    /// Every region's cells, in cell order: the cells whose areas make up its figures.
+    region_cells: Vec<Vec<CellId>>,
+    edges: EdgeModel,
 }
 
 impl RegionIndex {
     /// Cuts the area of interest (if any) and the regions into the cells of `grid`.
-    pub fn new(grid: Grid, clip: Option<&Region>, regions: &[Region]) -> RegionIndex {
+    pub(crate) fn new(grid: Grid, clip: Option<&Region>, regions: &[&Region]) -> RegionIndex {
         use rayon::prelude::*;
         let (clip, per_region): (Option<Cells>, Vec<Cells>) = rayon::join(
             || clip.map(|c| cover_cells(&grid, &c.geometry)),
             || regions.par_iter().map(|r| cover_cells(&grid, &r.geometry)).collect(),
         );
+        let region_cells = per_region
+            .iter()
+            .map(|cells| {
+                let mut ids: Vec<CellId> = cells.keys().copied().collect();
+                ids.sort_unstable();
+                ids
+            })
+            .collect();
         let pieces = RTree::bulk_load(
             per_region
                 .into_iter()
@@ -164,46 +155,24 @@ impl RegionIndex {
                 .map(|(region, cell, cover)| RegionPiece::new(&grid, region, cell, cover))
                 .collect(),
         );
-        let tree = RTree::bulk_load(
-            regions
-                .iter()
-                .enumerate()
-                .filter_map(|(i, r)| {
-                    r.bbox.map(|b| GeomWithData::new(Rectangle::from_corners([b.min().x, b.min().y], [b.max().x, b.max().y]), i))
-                })
-                .collect(),
-        );
-        RegionIndex { grid, clip, pieces, tree, regions: regions.len(), edges: EdgeSplit::default() }
+        RegionIndex { grid, clip, pieces, regions: regions.len(), region_cells, edges: EdgeModel::default() }
     }
 
     /// Sets the edge model of snapshot polygons (regions are already built): how long
     /// edges are split, and how pieces are measured.
-    pub fn with_edges(mut self, edges: EdgeSplit) -> RegionIndex {
+    pub(crate) fn with_edges(mut self, edges: EdgeModel) -> RegionIndex {
         self.edges = edges;
         self
     }
 
-    /// The indices of the regions whose bounding box meets a rectangle.
-    pub fn regions_near(&self, min: [f64; 2], max: [f64; 2]) -> Vec<usize> {
-        let mut found: Vec<usize> =
-            self.tree.locate_in_envelope_intersecting(&AABB::from_corners(min, max)).map(|g| g.data).collect();
-        found.sort_unstable();
-        found
-    }
-
     /// The regions' pieces in one cell, in the order of the regions.
-    pub fn pieces_in(&self, cell: CellId) -> Vec<&RegionPiece> {
+    pub(crate) fn pieces_in(&self, cell: CellId) -> Vec<&RegionPiece> {
         let envelope = envelope_of(self.grid.rect(cell));
         // Pieces of the neighbouring cells touch the cell's edges: the cell id tells them apart.
         let mut found: Vec<&RegionPiece> =
             self.pieces.locate_in_envelope_intersecting(&envelope).filter(|p| p.cell == cell).collect();
         found.sort_unstable_by_key(|p| p.region);
         found
-    }
-
-    /// The grid.
-    pub fn grid(&self) -> Grid {
-        self.grid
     }
 
     /// The area (km²) of a piece of one cell, as [`piece_area_km2`] measures it.
@@ -216,16 +185,16 @@ impl RegionIndex {
 /// cell). Straight edges are measured as they are: a cut along a parallel follows the
 /// parallel exactly. Geodesic edges along the cell's parallels are measured through the
 /// lattice of [`Grid::piece_area_km2`], so that neighbouring cells agree on them.
-fn piece_area_km2(grid: Grid, edges: EdgeSplit, cell: CellId, piece: &MultiPolygon<f64>) -> f64 {
+fn piece_area_km2(grid: Grid, edges: EdgeModel, cell: CellId, piece: &MultiPolygon<f64>) -> f64 {
     match edges {
-        EdgeSplit::Straight => edges.area_km2(piece),
+        EdgeModel::Straight => edges.area_km2(piece),
         _ => grid.piece_area_km2(cell, piece),
     }
 }
 
 /// One cell of one snapshot: its disjoint layers and their areas, in total and per region.
 #[derive(Debug)]
-pub struct CellLayers {
+pub(crate) struct CellLayers {
     hash: u64,
     /// The cell's part of each status layer, clipped and disjoint. Edges along the cell's
     /// parallels carry no lattice points: measure with [`Grid::piece_area_km2`] (or put
@@ -253,23 +222,26 @@ struct Piece {
     hash: u64,
 }
 
-/// The state carried from one snapshot to the next: the previous snapshot's cut polygons
-/// and cells. A clone shares them (cheap).
-#[derive(Debug, Default, Clone)]
-pub struct Timeline {
+/// The state carried from one snapshot to the next: the previous snapshot's cut polygons,
+/// its cells and the figures of every region. It belongs to one [`RegionIndex`], which it
+/// holds: cells and figures are only ever reused for the regions they were made for. A
+/// clone shares the cells (cheap).
+#[derive(Debug, Clone)]
+pub(crate) struct CellState {
+    index: Arc<RegionIndex>,
     pieces: HashMap<u64, Arc<Vec<Piece>>>,
     cells: HashMap<CellId, Arc<CellLayers>>,
+    /// Every region's areas in the snapshot last measured (empty before the first).
+    per_region: Vec<PerStatus<f64>>,
     /// Cells computed, and reused from the previous snapshot, over the timeline so far.
     pub stats: TimelineStats,
     /// Build the cells' layers without measuring them (their areas stay 0).
     layers_only: bool,
-    /// The edge model of the index last advanced with.
-    edges: EdgeSplit,
 }
 
 /// How much work the incremental path saved.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct TimelineStats {
+pub(crate) struct TimelineStats {
     /// Cells dissolved, clipped and measured.
     pub cells_computed: usize,
     /// Cells taken unchanged from the previous snapshot.
@@ -278,35 +250,33 @@ pub struct TimelineStats {
     pub polygons_cut: usize,
     /// Polygons taken unchanged from the previous snapshot.
     pub polygons_reused: usize,
+    /// Regions whose figures were summed again (touched by a cell that changed).
+    pub regions_summed: usize,
 }
 
-impl Timeline {
-    /// A timeline with nothing seen yet.
-    pub fn new() -> Timeline {
-        Timeline::default()
+impl CellState {
+    /// A state with nothing seen yet, for the regions of `index`.
+    pub(crate) fn new(index: Arc<RegionIndex>) -> CellState {
+        CellState { index, pieces: HashMap::new(), cells: HashMap::new(), per_region: Vec::new(), stats: TimelineStats::default(), layers_only: false }
     }
 
-    /// A timeline that builds every cell's layers but does not measure them: all that a
+    /// A state that builds every cell's layers but does not measure them: all that a
     /// comparison of states ([`change_between`]) needs, at about two thirds of the cost.
     /// The areas it returns are 0.
-    pub fn layers_only() -> Timeline {
-        Timeline { layers_only: true, ..Timeline::default() }
+    pub(crate) fn layers_only(index: Arc<RegionIndex>) -> CellState {
+        CellState { layers_only: true, ..CellState::new(index) }
     }
 
     /// The cells of the snapshot last measured, shared (cheap to keep while advancing).
-    pub fn cell_map(&self) -> CellMap {
-        CellMap { cells: self.cells.clone(), pieces: OnceLock::new(), edges: self.edges }
-    }
-
-    /// The cells of the snapshot last measured.
-    pub fn cells(&self) -> impl Iterator<Item = (&CellId, &CellLayers)> {
-        self.cells.iter().map(|(id, c)| (id, c.as_ref()))
+    pub(crate) fn cell_map(&self) -> CellMap {
+        CellMap { cells: self.cells.clone() }
     }
 
     /// Builds and measures the cells of a snapshot, reusing what did not change since the
     /// previous one, and returns the per-status totals and per-region areas.
-    pub fn advance(&mut self, index: &RegionIndex, snapshot: &Snapshot) -> (PerStatus<f64>, Vec<PerStatus<f64>>) {
-        self.edges = index.edges;
+    pub(crate) fn advance(&mut self, snapshot: &Snapshot) -> (PerStatus<f64>, &[PerStatus<f64>]) {
+        let index = Arc::clone(&self.index);
+        let index = index.as_ref();
         let mut pieces = HashMap::with_capacity(self.pieces.len());
         let mut in_cells: HashMap<CellId, Vec<Member>> = HashMap::new();
         // Polygons not seen in the previous snapshot are repaired and cut on all cores.
@@ -352,7 +322,10 @@ impl Timeline {
         }
         let mut cells = HashMap::with_capacity(in_cells.len());
         let mut totals = PerStatus::<f64>::default();
-        let mut per_region = vec![PerStatus::<f64>::default(); index.regions];
+        // The regions a cell that changed touches are summed again; the others keep their
+        // figures (the same sums, in the same order).
+        let first = self.per_region.len() != index.regions;
+        let mut dirty = vec![first; index.regions];
         // In cell order, so that sums are the same on every run (a HashMap's order is not).
         let mut in_cells: Vec<(CellId, Vec<Member>)> = in_cells.into_iter().collect();
         in_cells.sort_unstable_by_key(|(cell, _)| *cell);
@@ -405,122 +378,57 @@ impl Timeline {
             for status in Status::ALL {
                 totals[status] += layers.areas[status];
             }
-            for (region, areas) in &layers.regions {
-                for status in Status::ALL {
-                    per_region[*region][status] += areas[status];
+            cells.insert(cell, layers);
+        }
+        if !self.layers_only && !first {
+            for (cell, layers) in &cells {
+                if !self.cells.get(cell).is_some_and(|before| Arc::ptr_eq(before, layers)) {
+                    layers.regions.iter().for_each(|(region, _)| dirty[*region] = true);
                 }
             }
-            cells.insert(cell, layers);
+            for (cell, before) in &self.cells {
+                if !cells.contains_key(cell) {
+                    before.regions.iter().for_each(|(region, _)| dirty[*region] = true);
+                }
+            }
         }
         self.pieces = pieces;
         self.cells = cells;
-        (totals, per_region)
-    }
-}
-
-/// One status layer's piece in one cell, as kept in a [`CellMap`]'s R-tree.
-#[derive(Debug, Clone)]
-struct LayerPiece {
-    cell: CellId,
-    status: Status,
-    envelope: AABB<[f64; 2]>,
-}
-
-impl RTreeObject for LayerPiece {
-    type Envelope = AABB<[f64; 2]>;
-    fn envelope(&self) -> Self::Envelope {
-        self.envelope
-    }
-}
-
-/// The cells of one state of the map, as a [`Timeline`] left them.
-///
-/// Besides comparing two states ([`change_between`]), a state answers for any region, also
-/// one not known when the timeline was built: its layer pieces sit in an `rstar` R-tree
-/// (built on the first query), so a town meets only the few pieces around it.
-///
-/// ```
-/// use frontline::{grid::Grid, index::{RegionIndex, Timeline}, read::{read_snapshot, ReadOptions}};
-/// use frontline::{AreaKm2, Status};
-/// use geo::polygon;
-/// # let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/data/snapshots");
-/// let snapshot = read_snapshot(&dir.join("1730419200.geojson"), &ReadOptions::default())?;
-/// let index = RegionIndex::new(Grid::default(), None, &[]);
-/// let mut timeline = Timeline::new();
-/// let (totals, _) = timeline.advance(&index, &snapshot);
-/// let state = timeline.cell_map();
-/// // A box around everything drawn holds all of it.
-/// let world = polygon![(x: 20.0, y: 40.0), (x: 45.0, y: 40.0), (x: 45.0, y: 55.0), (x: 20.0, y: 55.0)];
-/// let within = state.areas_within(Grid::default(), &world.into());
-/// approx::assert_relative_eq!(within[Status::Occupied], totals[Status::Occupied], max_relative = 1e-12);
-/// # Ok::<(), frontline::Error>(())
-/// ```
-#[derive(Debug, Clone, Default)]
-pub struct CellMap {
-    cells: HashMap<CellId, Arc<CellLayers>>,
-    pieces: OnceLock<RTree<LayerPiece>>,
-    edges: EdgeSplit,
-}
-
-impl CellMap {
-    /// The layer pieces of every cell, by bounding box.
-    fn pieces(&self) -> &RTree<LayerPiece> {
-        self.pieces.get_or_init(|| {
-            RTree::bulk_load(
-                self.cells
-                    .iter()
-                    .flat_map(|(cell, layers)| {
-                        Status::ALL.into_iter().filter_map(move |status| {
-                            let bbox = geo::BoundingRect::bounding_rect(&layers.layers[status])?;
-                            Some(LayerPiece { cell: *cell, status, envelope: envelope_of(bbox) })
-                        })
-                    })
-                    .collect(),
-            )
-        })
-    }
-
-    /// The area (km²) of each status within a region, in this state.
-    ///
-    /// The region is cut into the cells of `grid` (the grid the timeline was built on); the
-    /// R-tree of layer pieces is joined with the region's pieces, a layer piece in a cell the
-    /// region covers wholly adds its area as it is, and only pieces in the cells that the
-    /// region's boundary crosses are clipped.
-    pub fn areas_within(&self, grid: Grid, region: &MultiPolygon<f64>) -> PerStatus<f64> {
-        let pieces: HashMap<CellId, RegionPiece> =
-            cover_cells(&grid, region).into_iter().map(|(cell, cover)| (cell, RegionPiece::new(&grid, 0, cell, cover))).collect();
-        let region_pieces: RTree<RegionPiece> = RTree::bulk_load(pieces.values().cloned().collect());
-        let mut met: Vec<(CellId, Status)> = self
-            .pieces()
-            .intersection_candidates_with_other_tree(&region_pieces)
-            .filter(|(layer, piece)| layer.cell == piece.cell)
-            .map(|(layer, _)| (layer.cell, layer.status))
-            .collect();
-        // In cell order, so that the sum is the same on every run.
-        met.sort_unstable();
-        met.dedup();
-        let mut areas = PerStatus::<f64>::default();
-        for (cell, status) in met {
-            let (Some(layers), Some(piece)) = (self.cells.get(&cell), pieces.get(&cell)) else {
-                continue;
-            };
-            let layer = &layers.layers[status];
-            areas[status] += match (&piece.cover, piece.clip_for(self.edges), piece.bbox) {
-                (Cover::Full, _, _) => piece_area_km2(grid, self.edges, cell, layer),
-                (Cover::Partial(_), Some(convex), Some(bbox)) => convex.area_km2_within(&MultiPolygon::new(crate::geometry::grid::clip_near(&layer.0, bbox))),
-                (Cover::Partial(piece), _, _) => crate::geometry::overlay::in_frame(grid.rect(cell), || {
-                    piece_area_km2(grid, self.edges, cell, &crate::geometry::overlay::intersection(layer, piece))
-                }),
-            };
+        if self.layers_only {
+            return (totals, &[]);
         }
-        areas
+        if first {
+            self.per_region = vec![PerStatus::default(); index.regions];
+        }
+        for (region, _) in dirty.iter().enumerate().filter(|(_, dirty)| **dirty) {
+            // In cell order, as a sum over every cell would add them.
+            let mut sum = PerStatus::<f64>::default();
+            for cell in &index.region_cells[region] {
+                let Some(layers) = self.cells.get(cell) else { continue };
+                if let Ok(k) = layers.regions.binary_search_by_key(&region, |(r, _)| *r) {
+                    for status in Status::ALL {
+                        sum[status] += layers.regions[k].1[status];
+                    }
+                }
+            }
+            self.per_region[region] = sum;
+            self.stats.regions_summed += 1;
+        }
+        (totals, &self.per_region)
     }
+}
+
+/// The cells of one state of the map, as a [`CellState`] left them: what
+/// [`change_between`] compares.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CellMap {
+    cells: HashMap<CellId, Arc<CellLayers>>,
 }
 
 /// The change between two states of the map, cell by cell: a cell whose pieces hash the
 /// same in both contributes nothing and costs nothing. Returns the change over the whole
 /// area (pieces split at cell edges) and its areas: in total, then per region.
-pub fn change_between(index: &RegionIndex, before: &CellMap, after: &CellMap) -> (crate::engine::diff::Change, Vec<crate::engine::diff::ChangeAreas>) {
+pub(crate) fn change_between(index: &RegionIndex, before: &CellMap, after: &CellMap) -> (crate::engine::diff::Change, Vec<crate::engine::diff::ChangeAreas>) {
     use crate::engine::diff::{Change, ChangeAreas};
     use rayon::prelude::*;
     let mut ids: Vec<CellId> = before.cells.keys().chain(after.cells.keys()).copied().collect();
@@ -539,7 +447,7 @@ pub fn change_between(index: &RegionIndex, before: &CellMap, after: &CellMap) ->
         map.cells.get(id).map_or(&NONE, |cell| &cell.layers)
     }
     // (owned copies, for the whole-layer comparison only)
-    let whole_layers = |layers: &PerStatus<MultiPolygon<f64>>| crate::Layers { layers: layers.clone(), edges: index.edges };
+    let whole_layers = |layers: &PerStatus<MultiPolygon<f64>>| crate::engine::layers::Layers { layers: layers.clone(), edges: index.edges };
     type CellChange = (Change, ChangeAreas, Vec<(usize, ChangeAreas)>);
     let per_cell: Vec<CellChange> = changed
         .par_iter()
@@ -548,7 +456,7 @@ pub fn change_between(index: &RegionIndex, before: &CellMap, after: &CellMap) ->
             let change = match index.edges {
                 // Only the edges the two states do not share go through the boolean
                 // operations (cut edges are straight: they change no area).
-                EdgeSplit::Straight => {
+                EdgeModel::Straight => {
                     let boundaries = PerStatus::from_fn(|s| crate::geometry::boundary::boundary_change(&earlier[s], &later[s]));
                     match (boundaries.occupied, boundaries.contested, boundaries.liberated) {
                         (Some(o), Some(c), Some(l)) if o.is_empty() && c.is_empty() && l.is_empty() => {
@@ -572,7 +480,7 @@ pub fn change_between(index: &RegionIndex, before: &CellMap, after: &CellMap) ->
                     (Cover::Partial(_), Some(convex), _) => (p.region, change.areas_by(|shape| convex.area_km2_within(shape))),
                     // (a box cut of the region's piece puts points on its edges: no area
                     // with straight edges, a lens with geodesic ones)
-                    (Cover::Partial(piece), _, EdgeSplit::Straight) => (p.region, change.areas_within_large_area(piece, measure)),
+                    (Cover::Partial(piece), _, EdgeModel::Straight) => (p.region, change.areas_within_large_area(piece, measure)),
                     (Cover::Partial(piece), _, _) => (p.region, change.within_area(piece).areas_by(measure)),
                 })
                 .collect();
@@ -580,7 +488,7 @@ pub fn change_between(index: &RegionIndex, before: &CellMap, after: &CellMap) ->
             // that any geodesic tool measures them as the figures do (straight edges need
             // none).
             let mut change = change;
-            if index.edges != EdgeSplit::Straight {
+            if index.edges != EdgeModel::Straight {
                 for shape in change.shapes_mut() {
                     *shape = index.grid.with_lattice(*id, std::mem::replace(shape, MultiPolygon::new(Vec::new())));
                 }
@@ -780,24 +688,6 @@ fn onto_cell_edges(mut layer: MultiPolygon<f64>, rect: geo::Rect<f64>) -> MultiP
     layer
 }
 
-/// The area rows of one snapshot by the indexed engine, advancing `timeline`.
-pub(crate) fn measure_indexed(
-    index: &RegionIndex,
-    timeline: &mut Timeline,
-    snapshot: &Snapshot,
-    clip: Option<&Region>,
-    regions: &[Region],
-) -> SnapshotAreas {
-    let (totals, per_region) = timeline.advance(index, snapshot);
-    let time = rfc3339(snapshot.time);
-    let name = snapshot.name();
-    let mut rows = vec![AreaRow::new(&time, &name, "total", clip.map(|c| c.area_km2), &totals)];
-    for (region, areas) in regions.iter().zip(&per_region) {
-        rows.push(AreaRow::new(&time, &name, &region.name, Some(region.area_km2), areas));
-    }
-    SnapshotAreas { time, snapshot: name, rows, report: snapshot.report.clone() }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -817,12 +707,12 @@ mod tests {
     #[test]
     fn the_whole_change_is_of_the_index_edge_model() {
         let aoi = read_area_of_interest(&Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/data/aoi.geojson")).unwrap();
-        for edges in [EdgeSplit::Straight, EdgeSplit::StraightLonLat(1000.0), EdgeSplit::Geodesic(1000.0)] {
-            let index = RegionIndex::new(Grid::default(), Some(&aoi), &[]).with_edges(edges);
-            let mut timeline = Timeline::new();
-            timeline.advance(&index, &sample("1730419200.geojson"));
+        for edges in [EdgeModel::Straight, EdgeModel::StraightLonLat(1000.0), EdgeModel::Geodesic(1000.0)] {
+            let index = Arc::new(RegionIndex::new(Grid::default(), Some(&aoi), &[]).with_edges(edges));
+            let mut timeline = CellState::new(Arc::clone(&index));
+            timeline.advance(&sample("1730419200.geojson"));
             let before = timeline.cell_map();
-            timeline.advance(&index, &sample("1731024000.geojson"));
+            timeline.advance(&sample("1731024000.geojson"));
             let (whole, areas) = change_between(&index, &before, &timeline.cell_map());
             assert_eq!(whole.edges, edges);
             assert!(areas[0].gained.occupied > 0.0);
@@ -852,15 +742,15 @@ mod tests {
     #[test]
     fn unchanged_cells_are_reused_and_change_nothing() {
         let aoi = read_area_of_interest(&Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/data/aoi.geojson")).unwrap();
-        let index = RegionIndex::new(Grid::default(), Some(&aoi), &[]);
+        let index = Arc::new(RegionIndex::new(Grid::default(), Some(&aoi), &[]));
         let (first, second) = (sample("1730419200.geojson"), sample("1731024000.geojson"));
-        let mut timeline = Timeline::new();
-        let (areas, _) = timeline.advance(&index, &first);
+        let mut timeline = CellState::new(Arc::clone(&index));
+        let (areas, _) = timeline.advance(&first);
         let computed = timeline.stats.cells_computed;
         assert!(computed > 0);
         let before = timeline.cell_map();
         // The same state again: every polygon and every cell is reused, nothing changes.
-        let (again, _) = timeline.advance(&index, &first);
+        let (again, _) = timeline.advance(&first);
         assert_eq!(again, areas);
         assert_eq!(timeline.stats.cells_computed, computed);
         assert_eq!(timeline.stats.cells_reused, computed);
@@ -869,7 +759,7 @@ mod tests {
         // A week later the front moved 0.05° west: the liberated patch (36.8-37.2°E, the
         // cells west of 37.25°E) is unchanged, and the occupied gain is 0.05° of the cell.
         let before = timeline.cell_map();
-        timeline.advance(&index, &second);
+        timeline.advance(&second);
         assert!(timeline.stats.cells_reused > computed, "{:?}", timeline.stats);
         let (_, change) = change_between(&index, &before, &timeline.cell_map());
         assert!((change[0].gained.occupied / aoi.area_km2 - 0.05).abs() < 1e-6, "{:?}", change[0]);

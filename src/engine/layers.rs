@@ -1,7 +1,7 @@
 //! The status layers of one snapshot: dissolved, clipped to the area of interest, and made
 //! disjoint with the precedence occupied > contested > liberated.
 
-use crate::geometry::layer::{clip_to, union_all, Dissolve, EdgeSplit};
+use crate::geometry::layer::{clip_to, union_all, Dissolve, EdgeModel};
 use crate::geometry::overlay;
 use crate::{PerStatus, Status};
 use geo::{MultiPolygon, Polygon};
@@ -12,32 +12,18 @@ pub struct Layers {
     /// One valid multi-polygon per status; no two overlap.
     pub layers: PerStatus<MultiPolygon<f64>>,
     /// What their edges are, and so how they are measured.
-    pub edges: EdgeSplit,
+    pub edges: EdgeModel,
 }
 
 impl Layers {
     /// Builds the layers from classified polygons, clipped to `clip` when given.
-    ///
-    /// ```
-    /// use frontline::{layer::{EdgeSplit, Layers}, PerStatus};
-    /// use geo::{polygon, MultiPolygon};
-    /// let big = polygon![(x: 30., y: 50.), (x: 30.02, y: 50.), (x: 30.02, y: 50.02), (x: 30., y: 50.02)];
-    /// let half = polygon![(x: 30., y: 50.), (x: 30.01, y: 50.), (x: 30.01, y: 50.02), (x: 30., y: 50.02)];
-    /// let polygons = PerStatus { occupied: vec![half.clone()], contested: vec![big.clone()], liberated: vec![] };
-    /// let layers = Layers::build(&polygons, None);
-    /// // The contested layer lost the half that is occupied: the two add up to the whole
-    /// // (to the fixed-point snapping of the boolean operations, ~1e-9 of the area).
-    /// let areas = layers.areas_km2();
-    /// let whole = EdgeSplit::Straight.area_km2(&MultiPolygon::new(vec![big]));
-    /// assert!((areas.occupied + areas.contested - whole).abs() < 1e-8 * whole);
-    /// assert!((areas.occupied - areas.contested).abs() < 1e-8 * whole);
-    /// ```
-    pub fn build(polygons: &PerStatus<Vec<Polygon<f64>>>, clip: Option<&MultiPolygon<f64>>) -> Layers {
-        Layers::build_with(polygons, clip, EdgeSplit::default())
+    #[cfg(test)]
+    pub(crate) fn build(polygons: &PerStatus<Vec<Polygon<f64>>>, clip: Option<&MultiPolygon<f64>>) -> Layers {
+        Layers::build_with(polygons, clip, EdgeModel::default())
     }
 
     /// [`Layers::build`] with a choice of edge treatment.
-    pub fn build_with(polygons: &PerStatus<Vec<Polygon<f64>>>, clip: Option<&MultiPolygon<f64>>, edges: EdgeSplit) -> Layers {
+    pub fn build_with(polygons: &PerStatus<Vec<Polygon<f64>>>, clip: Option<&MultiPolygon<f64>>, edges: EdgeModel) -> Layers {
         let dissolved = polygons.map(|_, p| {
             let layer = p.as_slice().dissolve_with(edges);
             match clip {
@@ -53,7 +39,7 @@ impl Layers {
         &self.layers[status]
     }
 
-    /// The area of each layer in km², as [`EdgeSplit::area_km2`] measures it.
+    /// The area of each layer in km², as [`EdgeModel::area_km2`] measures it.
     pub fn areas_km2(&self) -> PerStatus<f64> {
         self.layers.map(|_, layer| self.edges.area_km2(layer))
     }
@@ -92,20 +78,20 @@ mod tests {
             LineString::from(vec![(30.0, 50.0), (30.015, 50.0), (30.015, 50.01), (30.0, 50.01), (30.0, 50.0)]),
             vec![],
         )
-        .area_km2();
-        assert_relative_eq!([a.clone(), b.clone()].dissolve().area_km2(), union_area, max_relative = 1e-8);
+        .geodesic_area_km2();
+        assert_relative_eq!([a.clone(), b.clone()].dissolve().geodesic_area_km2(), union_area, max_relative = 1e-8);
 
         let polygons = PerStatus { occupied: vec![a.clone()], contested: vec![b.clone()], liberated: vec![square(29.99, 50.0, 0.03)] };
         let layers = Layers::build(&polygons, None);
-        let total: f64 = Status::ALL.iter().map(|s| layers.get(*s).area_km2()).sum();
+        let total: f64 = Status::ALL.iter().map(|s| layers.get(*s).geodesic_area_km2()).sum();
         let big_with_the_corners_of_a_and_b = Polygon::new(
             LineString::from(vec![(29.99, 50.0), (30.0, 50.0), (30.015, 50.0), (30.02, 50.0), (30.02, 50.03), (29.99, 50.03), (29.99, 50.0)]),
             vec![],
         );
-        assert_relative_eq!(total, big_with_the_corners_of_a_and_b.area_km2(), max_relative = 2e-5);
+        assert_relative_eq!(total, big_with_the_corners_of_a_and_b.geodesic_area_km2(), max_relative = 2e-5);
         // (to the snapping of the boolean operations' fixed-point grid, a few 1e-8)
-        assert_relative_eq!(layers.get(Status::Occupied).area_km2(), a.area_km2(), max_relative = 1e-7);
-        assert_relative_eq!(layers.get(Status::Contested).area_km2(), union_area - a.area_km2(), max_relative = 1e-7);
+        assert_relative_eq!(layers.get(Status::Occupied).geodesic_area_km2(), a.geodesic_area_km2(), max_relative = 1e-7);
+        assert_relative_eq!(layers.get(Status::Contested).geodesic_area_km2(), union_area - a.geodesic_area_km2(), max_relative = 1e-7);
     }
 
     /// Cut only where meridians (which are geodesics) cross the area of interest's edge,
@@ -124,6 +110,22 @@ mod tests {
             vec![],
         );
         // (up to the fixed-point snapping of the boolean operations, a few 1e-9)
-        assert_relative_eq!(layers.get(Status::Occupied).area_km2(), inside.area_km2(), max_relative = 1e-7);
+        assert_relative_eq!(layers.get(Status::Occupied).geodesic_area_km2(), inside.geodesic_area_km2(), max_relative = 1e-7);
+    }
+
+    #[test]
+    fn layers_build_example() {
+        use crate::{engine::layers::Layers, geometry::layer::EdgeModel, PerStatus};
+        use geo::{polygon, MultiPolygon};
+        let big = polygon![(x: 30., y: 50.), (x: 30.02, y: 50.), (x: 30.02, y: 50.02), (x: 30., y: 50.02)];
+        let half = polygon![(x: 30., y: 50.), (x: 30.01, y: 50.), (x: 30.01, y: 50.02), (x: 30., y: 50.02)];
+        let polygons = PerStatus { occupied: vec![half.clone()], contested: vec![big.clone()], liberated: vec![] };
+        let layers = Layers::build(&polygons, None);
+        // The contested layer lost the half that is occupied: the two add up to the whole
+        // (to the fixed-point snapping of the boolean operations, ~1e-9 of the area).
+        let areas = layers.areas_km2();
+        let whole = EdgeModel::Straight.area_km2(&MultiPolygon::new(vec![big]));
+        assert!((areas.occupied + areas.contested - whole).abs() < 1e-8 * whole);
+        assert!((areas.occupied - areas.contested).abs() < 1e-8 * whole);
     }
 }

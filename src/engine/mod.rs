@@ -1,9 +1,16 @@
-//! The engine: layers, the region index, measuring, changes and periods over a timeline.
+//! The engine: the analysis over a timeline. Layers, the region index and its cells, areas,
+//! what differs between two states, and the changes over periods.
 
-pub mod analysis;
-pub mod layers;
-pub mod changes;
-pub mod diff;
-pub mod index;
-pub mod measure;
-pub mod periods;
+pub(crate) mod analysis;
+pub(crate) mod areas;
+pub(crate) mod changes;
+pub(crate) mod diff;
+pub(crate) mod index;
+pub(crate) mod layers;
+pub(crate) mod measure;
+pub(crate) mod periods;
+#[cfg(test)]
+mod properties;
+pub(crate) mod rows;
+pub(crate) mod runs;
+pub(crate) mod source;

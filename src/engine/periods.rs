@@ -10,26 +10,12 @@
 //! are ISO weeks, starting on Monday. Nothing is invented:
 //!
 //! - a period whose start boundary has no snapshot at or before it is skipped, with a note
-//!   in [`Timeline::skipped`];
+//!   in [`Periods::skipped`];
 //! - so is a period starting at or after the last snapshot (nothing is known about it);
 //! - a period in which no new snapshot was published compares a snapshot with itself: its
 //!   change is zero over zero days, which is what the data says;
 //! - the last period may be partial: its end state is the latest snapshot, as of its end
 //!   boundary, and its `to_time` and `days` say how far it reaches.
-//!
-//! ```
-//! use frontline::timeline::{Every, Resampling};
-//! use frontline::time::parse_time;
-//! let times: Vec<_> = ["2024-10-30T18:00:00Z", "2024-11-06T18:00:00Z", "2024-11-13T18:00:00Z"]
-//!     .iter().map(|t| parse_time(t).unwrap()).collect();
-//! let timeline = Resampling::new(Every::Week).timeline(&times);
-//! // 2024-W44 starts on Monday 2024-10-28, before the first snapshot: skipped.
-//! assert_eq!(timeline.skipped[0].label, "2024-W44");
-//! // 2024-W45: as of Monday 2024-11-04 (the snapshot of 30 October) to as of Monday
-//! // 2024-11-11 (the one of 6 November); 2024-W46 reaches the last snapshot.
-//! let labels: Vec<_> = timeline.periods.iter().map(|p| (p.label.as_str(), p.from, p.to)).collect();
-//! assert_eq!(labels, [("2024-W45", 0, 1), ("2024-W46", 1, 2)]);
-//! ```
 
 use crate::input::time::rfc3339;
 use chrono::{DateTime, Datelike, Duration, FixedOffset, Months, NaiveDate, NaiveTime, Offset, Utc};
@@ -68,7 +54,7 @@ impl FromStr for Every {
 /// Parses a fixed offset from UTC: `+03:00`, `-05:30`, `+0200`, `+02`, `Z` or `UTC`.
 ///
 /// ```
-/// use frontline::timeline::parse_offset;
+/// use frontline::parse_offset;
 /// assert_eq!(parse_offset("+03:00").unwrap().local_minus_utc(), 3 * 3600);
 /// assert_eq!(parse_offset("-05:30").unwrap().local_minus_utc(), -(5 * 3600 + 1800));
 /// assert_eq!(parse_offset("Z").unwrap().local_minus_utc(), 0);
@@ -157,14 +143,142 @@ impl fmt::Display for Skipped {
 
 /// The periods of a timeline, in time order, and those left out.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Timeline {
+pub struct Periods {
     /// The periods compared.
     pub periods: Vec<Period>,
     /// The periods left out, with the reason.
     pub skipped: Vec<Skipped>,
-    /// What reading the compared snapshots found (filled in by
-    /// [`Analysis::changes_each`](crate::Analysis::changes_each)), in time order.
-    pub read: Vec<crate::ScanReport>,
+}
+
+impl Periods {
+    fn add(&mut self, found: Vec<Found>) {
+        for found in found {
+            match found {
+                Found::Period(p) => self.periods.push(p),
+                Found::Skipped(s) => self.skipped.push(s),
+            }
+        }
+    }
+}
+
+/// What a [`PeriodCursor`] finds: a period to compare, or one left out.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Found {
+    Period(Period),
+    Skipped(Skipped),
+}
+
+/// The periods of a timeline, found as its snapshot times come in (in time order): a
+/// period is known once a snapshot later than its end has come, or the timeline has ended.
+/// [`Resampling::timeline`] is this, given every time at once.
+#[derive(Debug, Clone)]
+pub(crate) struct PeriodCursor {
+    resampling: Resampling,
+    /// The snapshot times so far.
+    times: Vec<DateTime<Utc>>,
+    /// The start date of the next period to place (calendar periods).
+    next_start: Option<NaiveDate>,
+}
+
+impl PeriodCursor {
+    pub(crate) fn new(resampling: Resampling) -> PeriodCursor {
+        PeriodCursor { resampling, times: Vec::new(), next_start: None }
+    }
+
+    /// The snapshot times so far.
+    pub(crate) fn times(&self) -> &[DateTime<Utc>] {
+        &self.times
+    }
+
+    /// The index of the last snapshot at or before `t`.
+    fn as_of(&self, t: DateTime<Utc>) -> Option<usize> {
+        self.times.partition_point(|s| *s <= t).checked_sub(1)
+    }
+
+    /// Takes the next snapshot time (later than those before) and returns the periods now
+    /// known.
+    pub(crate) fn push(&mut self, time: DateTime<Utc>) -> Vec<Found> {
+        let r = &self.resampling;
+        self.times.push(time);
+        let i = self.times.len() - 1;
+        if r.every == Every::Snapshot {
+            return match i > 0 && r.in_range(r.local_date(time)) {
+                true => vec![Found::Period(Period { label: rfc3339(time), start: self.times[i - 1], end: time, from: i - 1, to: i })],
+                false => Vec::new(),
+            };
+        }
+        if i == 0 {
+            self.next_start = r.first_start(time);
+        }
+        let mut found = Vec::new();
+        while let Some(date) = self.next_start {
+            if r.to.is_some_and(|to| date > to) {
+                break;
+            }
+            let Some(next) = r.next(date) else { break };
+            let (start, end) = (r.boundary(date), r.boundary(next));
+            // Only a snapshot after its end settles which state a period ends with.
+            if time <= end {
+                break;
+            }
+            found.push(self.place(date, start, end));
+            self.next_start = Some(next);
+        }
+        found
+    }
+
+    /// The periods left once the last snapshot has come.
+    pub(crate) fn finish(&mut self) -> Vec<Found> {
+        let r = &self.resampling;
+        let mut found = Vec::new();
+        let (Some(&first), Some(&last)) = (self.times.first(), self.times.last()) else {
+            return found;
+        };
+        if r.every == Every::Snapshot {
+            return found;
+        }
+        while let Some(date) = self.next_start {
+            let start = r.boundary(date);
+            match r.to {
+                Some(to) if date > to => break,
+                None if start >= last => break,
+                _ => {}
+            }
+            let Some(next) = r.next(date) else { break };
+            if start >= last {
+                let reason = format!("it starts at {}, at or after the last snapshot ({})", rfc3339(start), rfc3339(last));
+                found.push(Found::Skipped(Skipped { label: r.label(date), start, reason }));
+            } else {
+                found.push(self.place(date, start, r.boundary(next)));
+            }
+            let _ = first;
+            self.next_start = Some(next);
+        }
+        found
+    }
+
+    /// The period starting on `date`, its state at each boundary the last snapshot at or
+    /// before it; left out when there is none at its start.
+    fn place(&self, date: NaiveDate, start: DateTime<Utc>, end: DateTime<Utc>) -> Found {
+        let label = self.resampling.label(date);
+        match (self.as_of(start), self.as_of(end)) {
+            (Some(from), Some(to)) => Found::Period(Period { label, start, end, from, to }),
+            _ => {
+                let first = self.times.first().copied().unwrap_or(start);
+                let reason = format!("no snapshot at or before its start {} (the first is {})", rfc3339(start), rfc3339(first));
+                Found::Skipped(Skipped { label, start, reason })
+            }
+        }
+    }
+
+    /// The lowest snapshot index a period not yet found may compare.
+    pub(crate) fn earliest_needed(&self) -> usize {
+        let last = self.times.len().saturating_sub(1);
+        match (self.resampling.every, self.next_start) {
+            (Every::Snapshot, _) | (_, None) => last,
+            (_, Some(date)) => self.as_of(self.resampling.boundary(date)).unwrap_or(0).min(last),
+        }
+    }
 }
 
 impl Resampling {
@@ -178,49 +292,42 @@ impl Resampling {
     /// Without `from`, the first period is the one holding the first snapshot; without
     /// `to`, the last one is the one holding the last snapshot (a period holds the
     /// instants after its start up to and including its end).
-    pub fn timeline(&self, times: &[DateTime<Utc>]) -> Timeline {
-        let mut timeline = Timeline::default();
-        let (Some(&first), Some(&last)) = (times.first(), times.last()) else {
-            return timeline;
-        };
-        let in_range = |date: NaiveDate| self.from.map_or(true, |f| date >= f) && self.to.map_or(true, |t| date <= t);
-        if self.every == Every::Snapshot {
-            for i in 1..times.len() {
-                if in_range(self.local_date(times[i])) {
-                    timeline.periods.push(Period { label: rfc3339(times[i]), start: times[i - 1], end: times[i], from: i - 1, to: i });
-                }
-            }
-            return timeline;
+    ///
+    /// ```
+    /// use frontline::{Every, Resampling};
+    /// let times: Vec<_> = ["2024-10-30T18:00:00Z", "2024-11-06T18:00:00Z", "2024-11-13T18:00:00Z"]
+    ///     .iter().map(|t| t.parse().unwrap()).collect();
+    /// let timeline = Resampling::new(Every::Week).timeline(&times);
+    /// // 2024-W44 starts on Monday 2024-10-28, before the first snapshot: skipped.
+    /// assert_eq!(timeline.skipped[0].label, "2024-W44");
+    /// // 2024-W45: as of Monday 2024-11-04 (the snapshot of 30 October) to as of Monday
+    /// // 2024-11-11 (the one of 6 November); 2024-W46 reaches the last snapshot.
+    /// let labels: Vec<_> = timeline.periods.iter().map(|p| (p.label.as_str(), p.from, p.to)).collect();
+    /// assert_eq!(labels, [("2024-W45", 0, 1), ("2024-W46", 1, 2)]);
+    /// ```
+    pub fn timeline(&self, times: &[DateTime<Utc>]) -> Periods {
+        let mut cursor = PeriodCursor::new(self.clone());
+        let mut timeline = Periods::default();
+        for time in times {
+            timeline.add(cursor.push(*time));
         }
-        let mut start = match self.from {
+        timeline.add(cursor.finish());
+        timeline
+    }
+
+    /// The start date of the first period, given the first snapshot's time.
+    fn first_start(&self, first: DateTime<Utc>) -> Option<NaiveDate> {
+        match self.from {
             Some(from) => {
                 let s = self.period_start(from);
                 if s < from { self.next(s) } else { Some(s) }
             }
             None => Some(self.period_start(self.local_date(first))),
-        };
-        while let Some(date) = start {
-            let boundary = self.boundary(date);
-            match self.to {
-                Some(to) if date > to => break,
-                None if boundary >= last => break,
-                _ => {}
-            }
-            let Some(next) = self.next(date) else { break };
-            let label = self.label(date);
-            let as_of = |t: DateTime<Utc>| times.partition_point(|s| *s <= t).checked_sub(1);
-            if boundary >= last {
-                let reason = format!("it starts at {}, at or after the last snapshot ({})", rfc3339(boundary), rfc3339(last));
-                timeline.skipped.push(Skipped { label, start: boundary, reason });
-            } else if let (Some(from), Some(to)) = (as_of(boundary), as_of(self.boundary(next))) {
-                timeline.periods.push(Period { label, start: boundary, end: self.boundary(next), from, to });
-            } else {
-                let reason = format!("no snapshot at or before its start {} (the first is {})", rfc3339(boundary), rfc3339(first));
-                timeline.skipped.push(Skipped { label, start: boundary, reason });
-            }
-            start = Some(next);
         }
-        timeline
+    }
+
+    fn in_range(&self, date: NaiveDate) -> bool {
+        self.from.map_or(true, |f| date >= f) && self.to.map_or(true, |t| date <= t)
     }
 
     /// The local date of an instant.
@@ -273,7 +380,7 @@ mod tests {
         list.iter().map(|t| parse_time(t).unwrap()).collect()
     }
 
-    fn summary(t: &Timeline) -> Vec<(String, usize, usize)> {
+    fn summary(t: &Periods) -> Vec<(String, usize, usize)> {
         t.periods.iter().map(|p| (p.label.clone(), p.from, p.to)).collect()
     }
 

@@ -2,7 +2,7 @@
 //!
 //! Two edge models. An edge as a geodesic: Karney's method (as in GeographicLib and `geo`'s
 //! `GeodesicArea`, [`AreaKm2`]). An edge as the straight line in longitude/latitude that
-//! the map draws ([`crate::geometry::layer::EdgeSplit::Straight`], the engines' default): the area
+//! the map draws ([`crate::geometry::layer::EdgeModel::Straight`], the engines' default): the area
 //! between such a line and the equator is the longitude it spans times the mean, over the
 //! latitudes it spans, of the band area between the equator and a parallel (closed form on
 //! the ellipsoid, per radian of longitude), so a ring's area is a sum over its edges, exact
@@ -27,23 +27,39 @@ fn wgs84() -> &'static Geodesic {
     WGS84.get_or_init(Geodesic::wgs84)
 }
 
-/// Area on the WGS84 ellipsoid in km², independent of ring orientation.
+/// Area on the WGS84 ellipsoid in km², whichever way the rings are wound.
 ///
-/// Coordinates are longitude/latitude in degrees; edges are geodesics.
+/// Coordinates are longitude/latitude in degrees. What an edge between two vertices is
+/// decides the area, and there are two answers:
+///
+/// - [`AreaKm2::area_km2`]: every edge is the straight line in longitude/latitude, as the
+///   map draws it (on a Web Mercator screen, an east-west edge is the parallel). This is the
+///   area every figure of an [`Analysis`](crate::Analysis) is in (with the default
+///   [`EdgeModel::Straight`](crate::EdgeModel::Straight)), measured exactly.
+/// - [`AreaKm2::geodesic_area_km2`]: every edge is the geodesic between its ends, as
+///   pyproj's `Geod`, GeographicLib's Planimeter and PostGIS' geography measure a polygon.
 ///
 /// ```
 /// use frontline::AreaKm2;
 /// use geo::{polygon, Rect, coord};
-/// // The 1° cell from 37-38°E, 48-49°N (figure from GeographicLib's Planimeter).
+/// // The 1° cell from 37-38°E, 48-49°N. Its edges along the parallels: 1/360 of the band
+/// // between 48° and 49°N, 8217.732 km² (closed form); joined by geodesics (which bow
+/// // towards the pole), 8217.590 km² (GeographicLib's Planimeter).
 /// let cell = Rect::new(coord! { x: 37.0, y: 48.0 }, coord! { x: 38.0, y: 49.0 });
-/// assert!((cell.area_km2() - 8217.59).abs() < 0.01);
-/// // The same cell wound clockwise, as a polygon: the same area.
+/// assert!((cell.area_km2() - 8217.732).abs() < 0.001);
+/// assert!((cell.geodesic_area_km2() - 8217.590).abs() < 0.001);
+/// // The same cell wound clockwise, as a polygon: the same areas.
 /// let clockwise = polygon![(x: 37., y: 48.), (x: 37., y: 49.), (x: 38., y: 49.), (x: 38., y: 48.)];
-/// assert!((clockwise.area_km2() - 8217.59).abs() < 0.01);
+/// assert!((clockwise.area_km2() - 8217.732).abs() < 0.001);
+/// assert!((clockwise.geodesic_area_km2() - 8217.590).abs() < 0.001);
 /// ```
 pub trait AreaKm2 {
-    /// The geodesic area in km².
+    /// The area in km², every edge the straight line in longitude/latitude between its
+    /// ends: the figures of an analysis.
     fn area_km2(&self) -> f64;
+
+    /// The area in km², every edge the geodesic between its ends (as pyproj measures).
+    fn geodesic_area_km2(&self) -> f64;
 }
 
 /// The unsigned area of one closed ring, in m², whichever way it is wound.
@@ -208,12 +224,21 @@ fn edge_s12(a: geo::Coord<f64>, b: geo::Coord<f64>) -> f64 {
 impl AreaKm2 for LineString<f64> {
     /// The area enclosed by a closed ring.
     fn area_km2(&self) -> f64 {
+        straight_ring_area_m2(self).abs() / M2_PER_KM2
+    }
+
+    /// The area enclosed by a closed ring.
+    fn geodesic_area_km2(&self) -> f64 {
         ring_area_m2(self) / M2_PER_KM2
     }
 }
 
 impl AreaKm2 for Polygon<f64> {
     fn area_km2(&self) -> f64 {
+        straight_polygon_area_km2(self)
+    }
+
+    fn geodesic_area_km2(&self) -> f64 {
         polygon_area_km2_by(self, |a, b, sum| sum.add(a, b))
     }
 }
@@ -222,17 +247,29 @@ impl AreaKm2 for MultiPolygon<f64> {
     fn area_km2(&self) -> f64 {
         self.0.iter().map(AreaKm2::area_km2).sum::<f64>() + 0.0
     }
+
+    fn geodesic_area_km2(&self) -> f64 {
+        self.0.iter().map(AreaKm2::geodesic_area_km2).sum::<f64>() + 0.0
+    }
 }
 
 impl AreaKm2 for Rect<f64> {
     fn area_km2(&self) -> f64 {
         self.to_polygon().area_km2()
     }
+
+    fn geodesic_area_km2(&self) -> f64 {
+        self.to_polygon().geodesic_area_km2()
+    }
 }
 
 impl<T: AreaKm2> AreaKm2 for [T] {
     fn area_km2(&self) -> f64 {
         self.iter().map(AreaKm2::area_km2).sum::<f64>() + 0.0
+    }
+
+    fn geodesic_area_km2(&self) -> f64 {
+        self.iter().map(AreaKm2::geodesic_area_km2).sum::<f64>() + 0.0
     }
 }
 
@@ -324,7 +361,7 @@ pub(crate) fn straight_polygon_area_km2(polygon: &Polygon<f64>) -> f64 {
 }
 
 /// Splits every edge longer than about `max_m` metres into equal parts along its straight
-/// line in longitude/latitude, as the map draws it (see [`crate::geometry::layer::EdgeSplit`]). The
+/// line in longitude/latitude, as the map draws it (see [`crate::geometry::layer::EdgeModel`]). The
 /// length is the equirectangular estimate at the edge's mean latitude, within a fraction
 /// of a per cent of the geodesic length for edges of kilometres: the limit is a bound on
 /// the bow of an edge, not a figure that needs the ellipsoid.
@@ -426,7 +463,7 @@ mod tests {
         ring.push(coord! { x: 37.0, y: 48.0 });
         let slice = Polygon::new(LineString::new(ring), vec![]);
         let expected = (cap(49.0) - cap(48.0)) / 360.0 / 1e6;
-        assert_relative_eq!(slice.area_km2(), expected, max_relative = 1e-7);
+        assert_relative_eq!(slice.geodesic_area_km2(), expected, max_relative = 1e-7);
     }
 
     /// The lens between a straight edge of length L and its geodesic is at most (2/3)·L·s,
@@ -475,7 +512,7 @@ mod tests {
             let straight = straight_polygon_area_km2(&shape) * 1e6;
             for m in [1000.0, 100.0, 10.0] {
                 let split = split_long_edges(&shape, m);
-                let geodesic = split.area_km2() * 1e6;
+                let geodesic = split.geodesic_area_km2() * 1e6;
                 let bound = lens_bound_m2(&split);
                 assert!((geodesic - straight).abs() <= bound, "{m} m: {geodesic} vs {straight} m², bound {bound}");
             }
@@ -512,7 +549,7 @@ mod tests {
         assert_relative_eq!(straight_polygon_area_km2(&left) + straight_polygon_area_km2(&right), whole, max_relative = 1e-12);
         // Measured as geodesics, the same pieces do not add up: the cut moved the edges it
         // crossed from their geodesics to their lines.
-        let geodesic = left.area_km2() + right.area_km2() - shape.area_km2();
+        let geodesic = left.geodesic_area_km2() + right.geodesic_area_km2() - shape.geodesic_area_km2();
         assert!(geodesic.abs() > 1e-3, "{geodesic}");
     }
 
@@ -539,8 +576,8 @@ mod tests {
         assert!(split.exterior().0.len() > 350, "{}", split.exterior().0.len());
         // The east-west edges now follow their parallels: the area is the closed form's
         // 1/360 of the band 48-49°N, 8217.732 km² (four geodesic edges: 8217.590 km²).
-        assert_relative_eq!(cell.area_km2(), 8217.590, max_relative = 1e-6);
-        assert_relative_eq!(split.area_km2(), 8217.732, max_relative = 1e-6);
+        assert_relative_eq!(cell.geodesic_area_km2(), 8217.590, max_relative = 1e-6);
+        assert_relative_eq!(split.geodesic_area_km2(), 8217.732, max_relative = 1e-6);
         // every edge now shorter than 1 km, to the 0.3 % of the equirectangular estimate
         for w in split.exterior().0.windows(2) {
             let d = geo::Distance::distance(&geo::Geodesic, geo::Point::from(w[0]), geo::Point::from(w[1]));
@@ -568,9 +605,9 @@ mod tests {
                 reference.add_point(c.y, c.x);
             }
             let expected = reference.compute(true).1.abs() / M2_PER_KM2;
-            let first = ring.area_km2();
+            let first = ring.geodesic_area_km2();
             assert_relative_eq!(first, expected, max_relative = 1e-12);
-            assert_eq!(ring.area_km2(), first);
+            assert_eq!(ring.geodesic_area_km2(), first);
         }
     }
 
@@ -578,7 +615,7 @@ mod tests {
     fn orientation_and_holes_do_not_matter() {
         let ccw_shell = polygon![(x: 30., y: 50.), (x: 32., y: 50.), (x: 32., y: 52.), (x: 30., y: 52.)];
         let hole_ccw = polygon![(x: 30.5, y: 50.5), (x: 31., y: 50.5), (x: 31., y: 51.), (x: 30.5, y: 51.)];
-        let expected = ccw_shell.area_km2() - hole_ccw.area_km2();
+        let expected = ccw_shell.geodesic_area_km2() - hole_ccw.geodesic_area_km2();
         // Shell and hole wound the same way, and both reversed.
         let same = Polygon::new(ccw_shell.exterior().clone(), vec![hole_ccw.exterior().clone()]);
         let mut reversed_shell = ccw_shell.exterior().clone();
@@ -586,8 +623,8 @@ mod tests {
         let mut reversed_hole = hole_ccw.exterior().clone();
         reversed_hole.0.reverse();
         let flipped = Polygon::new(reversed_shell, vec![reversed_hole]);
-        assert_relative_eq!(same.area_km2(), expected, max_relative = 1e-12);
-        assert_relative_eq!(flipped.area_km2(), expected, max_relative = 1e-12);
+        assert_relative_eq!(same.geodesic_area_km2(), expected, max_relative = 1e-12);
+        assert_relative_eq!(flipped.geodesic_area_km2(), expected, max_relative = 1e-12);
         // geo's figures for the shell and the hole, each as a counter-clockwise polygon, agree.
         let geo_shell = ccw_shell.geodesic_area_unsigned() / 1e6;
         let geo_hole = hole_ccw.geodesic_area_unsigned() / 1e6;

@@ -4,7 +4,7 @@
 //! a convex polygon, a ring is clipped one edge at a time (Sutherland–Hodgman): the ring
 //! that comes out may run back and forth along the convex polygon's edges where the input
 //! left and re-entered it, but such stretches enclose nothing, and with straight edges in
-//! longitude/latitude (see [`crate::geometry::layer::EdgeSplit::Straight`]) an area is a sum over
+//! longitude/latitude (see [`crate::geometry::layer::EdgeModel::Straight`]) an area is a sum over
 //! edges, in which they cancel. The area of a shell inside the convex polygon, minus that
 //! of its holes, is the area of the polygon inside it: the same figure as the intersection
 //! by a boolean operation, at a fraction of the cost for the few dozen vertices of a town.
@@ -19,24 +19,6 @@ use geo::{BoundingRect, Coord, LineString, MultiPolygon, Polygon, Rect};
 const TURN_TOLERANCE: f64 = 1e-12;
 
 /// A convex polygon without holes, its vertices counter-clockwise in longitude/latitude.
-///
-/// ```
-/// use frontline::convex::ConvexPolygon;
-/// use geo::{polygon, MultiPolygon};
-/// // A square degree at 48°N, and a polygon covering its eastern half and beyond.
-/// let square = polygon![(x: 37.0, y: 48.0), (x: 38.0, y: 48.0), (x: 38.0, y: 49.0), (x: 37.0, y: 49.0)];
-/// let convex = ConvexPolygon::new(&square).expect("a square is convex");
-/// let east = polygon![(x: 37.5, y: 47.0), (x: 39.0, y: 47.0), (x: 39.0, y: 50.0), (x: 37.5, y: 50.0)];
-/// let inside = convex.area_km2_within(&MultiPolygon::new(vec![east]));
-/// // Half the square, by the same measure as any other straight-edged shape.
-/// let half = frontline::layer::EdgeSplit::Straight.area_km2(&MultiPolygon::new(vec![
-///     polygon![(x: 37.5, y: 48.0), (x: 38.0, y: 48.0), (x: 38.0, y: 49.0), (x: 37.5, y: 49.0)],
-/// ]));
-/// assert!((inside - half).abs() < 1e-9 * half);
-/// // A concave polygon is not taken.
-/// let notch = polygon![(x: 0.0, y: 0.0), (x: 2.0, y: 0.0), (x: 1.0, y: 0.5), (x: 2.0, y: 1.0), (x: 0.0, y: 1.0)];
-/// assert!(ConvexPolygon::new(&notch).is_none());
-/// ```
 #[derive(Debug, Clone)]
 pub struct ConvexPolygon {
     /// The vertices, counter-clockwise, the first not repeated at the end.
@@ -179,11 +161,11 @@ fn crossing(p: Coord<f64>, q: Coord<f64>, sp: f64, sq: f64) -> Coord<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::geometry::layer::EdgeSplit;
+    use crate::geometry::layer::EdgeModel;
     use geo::polygon;
 
     fn straight(shape: &MultiPolygon<f64>) -> f64 {
-        EdgeSplit::Straight.area_km2(shape)
+        EdgeModel::Straight.area_km2(shape)
     }
 
     /// A circle of `n` vertices around (x, y), `r` degrees of latitude across.
@@ -247,5 +229,24 @@ mod tests {
         // Clockwise and with collinear points it is still convex.
         let clockwise = polygon![(x: 0.0, y: 0.0), (x: 0.0, y: 1.0), (x: 1.0, y: 1.0), (x: 1.0, y: 0.5), (x: 1.0, y: 0.0)];
         assert!(ConvexPolygon::new(&clockwise).is_some());
+    }
+
+    #[test]
+    fn convex_polygon_example() {
+        use crate::geometry::convex::ConvexPolygon;
+        use geo::{polygon, MultiPolygon};
+        // A square degree at 48°N, and a polygon covering its eastern half and beyond.
+        let square = polygon![(x: 37.0, y: 48.0), (x: 38.0, y: 48.0), (x: 38.0, y: 49.0), (x: 37.0, y: 49.0)];
+        let convex = ConvexPolygon::new(&square).expect("a square is convex");
+        let east = polygon![(x: 37.5, y: 47.0), (x: 39.0, y: 47.0), (x: 39.0, y: 50.0), (x: 37.5, y: 50.0)];
+        let inside = convex.area_km2_within(&MultiPolygon::new(vec![east]));
+        // Half the square, by the same measure as any other straight-edged shape.
+        let half = crate::geometry::layer::EdgeModel::Straight.area_km2(&MultiPolygon::new(vec![
+            polygon![(x: 37.5, y: 48.0), (x: 38.0, y: 48.0), (x: 38.0, y: 49.0), (x: 37.5, y: 49.0)],
+        ]));
+        assert!((inside - half).abs() < 1e-9 * half);
+        // A concave polygon is not taken.
+        let notch = polygon![(x: 0.0, y: 0.0), (x: 2.0, y: 0.0), (x: 1.0, y: 0.5), (x: 2.0, y: 1.0), (x: 0.0, y: 1.0)];
+        assert!(ConvexPolygon::new(&notch).is_none());
     }
 }

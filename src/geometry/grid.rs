@@ -7,7 +7,7 @@
 //! over the vertices, with no general boolean operation. Where a concave ring is cut, the
 //! pieces may carry zero-width "bridges" along the cut line; they enclose no area, and the
 //! non-zero union that dissolves each cell removes them. With edges that are straight lines
-//! in longitude/latitude (the default, [`crate::geometry::layer::EdgeSplit::Straight`]), a cut along
+//! in longitude/latitude (the default, [`crate::geometry::layer::EdgeModel::Straight`]), a cut along
 //! a parallel follows the parallel and the pieces add up to the whole as they are; with
 //! geodesic edges, pieces are measured with [`Grid::piece_area_km2`], which walks their
 //! edges along the cells' parallels through a fixed lattice, so that neighbouring cells
@@ -26,17 +26,6 @@ const ON_LINE: f64 = 1e-9;
 pub type CellId = (i32, i32);
 
 /// An aligned square grid over longitude and latitude.
-///
-/// ```
-/// use frontline::grid::Grid;
-/// use geo::polygon;
-/// let grid = Grid::new(0.25);
-/// assert_eq!(grid.cell_of(37.1, 48.3), (148, 193));
-/// // A 0.5° square starting on a grid line falls into four cells.
-/// let square = polygon![(x: 37., y: 48.), (x: 37.5, y: 48.), (x: 37.5, y: 48.5), (x: 37., y: 48.5)];
-/// let pieces = grid.cut(&square);
-/// assert_eq!(pieces.len(), 4);
-/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Grid {
     /// The side of a cell in degrees.
@@ -54,6 +43,11 @@ impl Grid {
     /// A grid with cells of `cell_deg` degrees, aligned on 0° longitude and latitude.
     pub fn new(cell_deg: f64) -> Grid {
         Grid { cell_deg }
+    }
+
+    /// The side of a cell in degrees.
+    pub fn cell_deg(&self) -> f64 {
+        self.cell_deg
     }
 
     /// The cell holding a point (points on a grid line belong to the cell east or north).
@@ -332,7 +326,7 @@ impl Grid {
     /// them in the cell), with every edge along the cell's northern or southern parallel
     /// measured through the points of a fixed lattice (every 1/64° of longitude): how the
     /// indexed engine measures pieces whose edges are geodesics. (Pieces whose edges are
-    /// straight lines in longitude/latitude need no lattice: [`crate::geometry::layer::EdgeSplit::area_km2`].)
+    /// straight lines in longitude/latitude need no lattice: [`crate::geometry::layer::EdgeModel::area_km2`].)
     ///
     /// A cut edge along a parallel measured as one geodesic bows away from the line (7 m
     /// over a 0.25° cell at 49°N, a lens of 0.09 km²), and the pieces on the two sides of
@@ -342,24 +336,6 @@ impl Grid {
     /// lattice is only measured, not stored: it would be a third of the vertices of the
     /// pieces, and every boolean operation in a cell would carry them. A meridian is a
     /// geodesic and needs none.
-    ///
-    /// ```
-    /// use frontline::{grid::Grid, AreaKm2};
-    /// use geo::{polygon, MultiPolygon};
-    /// let grid = Grid::default();
-    /// let cell = grid.cell_of(37.1, 48.1);
-    /// // A piece with its southern edge on the cell's parallel 48°N, 0.2° long.
-    /// let piece = polygon![(x: 37.0, y: 48.0), (x: 37.2, y: 48.0), (x: 37.2, y: 48.1), (x: 37.0, y: 48.1)];
-    /// // The same with the lattice points on that edge, measured as geodesics between them.
-    /// let mut ring = vec![(37.0, 48.0)];
-    /// ring.extend((1..13).map(|k| (37.0 + f64::from(k) / 64.0, 48.0)));
-    /// ring.extend([(37.2, 48.0), (37.2, 48.1), (37.0, 48.1), (37.0, 48.0)]);
-    /// let with_lattice = geo::Polygon::new(ring.into(), vec![]);
-    /// let area = grid.piece_area_km2(cell, &MultiPolygon::new(vec![piece.clone()]));
-    /// assert!((area - with_lattice.area_km2()).abs() < 1e-12);
-    /// // One geodesic instead bows towards the pole: some 0.05 km² less.
-    /// assert!(area - piece.area_km2() > 0.04);
-    /// ```
     pub fn piece_area_km2(&self, cell: CellId, piece: &MultiPolygon<f64>) -> f64 {
         let rect = self.rect(cell);
         let edge = |a: Coord<f64>, b: Coord<f64>, sum: &mut EdgeSum| match parallel_along(rect, &a, &b) {
@@ -380,20 +356,6 @@ impl Grid {
     /// A piece of one cell with the lattice points of [`Grid::piece_area_km2`] put on its
     /// edges along the cell's parallels: the same area measured by any geodesic tool (for
     /// pieces that leave the engine, such as the change polygons written out).
-    ///
-    /// ```
-    /// use frontline::{grid::Grid, AreaKm2};
-    /// use geo::{polygon, MultiPolygon};
-    /// let grid = Grid::default();
-    /// let cell = grid.cell_of(37.1, 48.1);
-    /// let piece = MultiPolygon::new(vec![polygon![
-    ///     (x: 37.0, y: 48.0), (x: 37.2, y: 48.0), (x: 37.2, y: 48.1), (x: 37.0, y: 48.1),
-    /// ]]);
-    /// let marked = grid.with_lattice(cell, piece.clone());
-    /// // 12 lattice points between 37.0 and 37.2°E on the edge along 48°N, none elsewhere.
-    /// assert_eq!(marked.0[0].exterior().0.len(), piece.0[0].exterior().0.len() + 12);
-    /// assert!((marked.area_km2() - grid.piece_area_km2(cell, &piece)).abs() < 1e-12);
-    /// ```
     pub fn with_lattice(&self, cell: CellId, mut piece: MultiPolygon<f64>) -> MultiPolygon<f64> {
         let rect = self.rect(cell);
         let along = |a: &Coord<f64>, b: &Coord<f64>| parallel_along(rect, a, b);
@@ -514,8 +476,8 @@ mod tests {
         // map edges are short. With edges of at most 0.005° (about 400 m) the pieces add up
         // to the whole within 1e-8.
         let dense = Euclidean.densify(&u, 0.005);
-        let geodesic: f64 = grid.cut(&dense).iter().map(|(_, p)| p.area_km2()).sum();
-        assert_relative_eq!(geodesic, dense.area_km2(), max_relative = 1e-8);
+        let geodesic: f64 = grid.cut(&dense).iter().map(|(_, p)| p.geodesic_area_km2()).sum();
+        assert_relative_eq!(geodesic, dense.geodesic_area_km2(), max_relative = 1e-8);
     }
 
     #[test]
@@ -536,8 +498,8 @@ mod tests {
             (x: 37.1, y: 48.1), (x: 37.25, y: 48.1), (x: 37.4, y: 48.1),
             (x: 37.4, y: 48.2), (x: 37.25, y: 48.2), (x: 37.1, y: 48.2)
         ];
-        let halves: f64 = pieces.iter().map(|(_, p)| p.area_km2()).sum();
-        assert_relative_eq!(halves, with_crossings.area_km2(), max_relative = 1e-12);
+        let halves: f64 = pieces.iter().map(|(_, p)| p.geodesic_area_km2()).sum();
+        assert_relative_eq!(halves, with_crossings.geodesic_area_km2(), max_relative = 1e-12);
     }
 
     /// Two pieces either side of the parallel 48.25°N that end their edges along it at
@@ -552,16 +514,16 @@ mod tests {
         let south = polygon![(x: 37.0, y: 48.1), (x: 37.2, y: 48.1), (x: 37.2, y: 48.25), (x: 37.1, y: 48.25), (x: 37.0, y: 48.25)];
         let north = polygon![(x: 37.0, y: 48.25), (x: 37.2, y: 48.25), (x: 37.2, y: 48.4), (x: 37.0, y: 48.4)];
         let (below, above) = (grid.cell_of(37.1, 48.2), grid.cell_of(37.1, 48.3));
-        let whole = polygon![(x: 37.0, y: 48.1), (x: 37.2, y: 48.1), (x: 37.2, y: 48.4), (x: 37.0, y: 48.4)].area_km2();
+        let whole = polygon![(x: 37.0, y: 48.1), (x: 37.2, y: 48.1), (x: 37.2, y: 48.4), (x: 37.0, y: 48.4)].geodesic_area_km2();
         let one = |p: &Polygon<f64>| MultiPolygon::new(vec![p.clone()]);
         let through_lattice = grid.piece_area_km2(below, &one(&south)) + grid.piece_area_km2(above, &one(&north));
         assert!((through_lattice - whole).abs() < 1e-4, "{through_lattice} vs {whole}");
-        let as_geodesics = south.area_km2() + north.area_km2();
+        let as_geodesics = south.geodesic_area_km2() + north.geodesic_area_km2();
         assert!((as_geodesics - whole).abs() > 0.03, "{as_geodesics} vs {whole}");
         // With the lattice put on, any geodesic measure agrees with the pieces' figures.
         let marked = grid.with_lattice(below, one(&south));
         assert!(marked.0[0].exterior().0.len() > south.exterior().0.len() + 10);
-        assert_relative_eq!(marked.area_km2(), grid.piece_area_km2(below, &one(&south)), max_relative = 1e-12);
+        assert_relative_eq!(marked.geodesic_area_km2(), grid.piece_area_km2(below, &one(&south)), max_relative = 1e-12);
     }
 
     #[test]
@@ -572,5 +534,51 @@ mod tests {
         assert_eq!(pieces.len(), 1);
         assert_eq!(pieces[0].1, p);
         assert_eq!(grid.cells_of(grid.rect((3, 4))), ((3, 4), (3, 4)));
+    }
+
+    #[test]
+    fn the_grid_example() {
+        use crate::geometry::grid::Grid;
+        use geo::polygon;
+        let grid = Grid::new(0.25);
+        assert_eq!(grid.cell_of(37.1, 48.3), (148, 193));
+        // A 0.5° square starting on a grid line falls into four cells.
+        let square = polygon![(x: 37., y: 48.), (x: 37.5, y: 48.), (x: 37.5, y: 48.5), (x: 37., y: 48.5)];
+        let pieces = grid.cut(&square);
+        assert_eq!(pieces.len(), 4);
+    }
+
+    #[test]
+    fn piece_area_example() {
+        use crate::{geometry::grid::Grid, AreaKm2};
+        use geo::{polygon, MultiPolygon};
+        let grid = Grid::default();
+        let cell = grid.cell_of(37.1, 48.1);
+        // A piece with its southern edge on the cell's parallel 48°N, 0.2° long.
+        let piece = polygon![(x: 37.0, y: 48.0), (x: 37.2, y: 48.0), (x: 37.2, y: 48.1), (x: 37.0, y: 48.1)];
+        // The same with the lattice points on that edge, measured as geodesics between them.
+        let mut ring = vec![(37.0, 48.0)];
+        ring.extend((1..13).map(|k| (37.0 + f64::from(k) / 64.0, 48.0)));
+        ring.extend([(37.2, 48.0), (37.2, 48.1), (37.0, 48.1), (37.0, 48.0)]);
+        let with_lattice = geo::Polygon::new(ring.into(), vec![]);
+        let area = grid.piece_area_km2(cell, &MultiPolygon::new(vec![piece.clone()]));
+        assert!((area - with_lattice.geodesic_area_km2()).abs() < 1e-12);
+        // One geodesic instead bows towards the pole: some 0.05 km² less.
+        assert!(area - piece.geodesic_area_km2() > 0.04);
+    }
+
+    #[test]
+    fn with_lattice_example() {
+        use crate::{geometry::grid::Grid, AreaKm2};
+        use geo::{polygon, MultiPolygon};
+        let grid = Grid::default();
+        let cell = grid.cell_of(37.1, 48.1);
+        let piece = MultiPolygon::new(vec![polygon![
+            (x: 37.0, y: 48.0), (x: 37.2, y: 48.0), (x: 37.2, y: 48.1), (x: 37.0, y: 48.1),
+        ]]);
+        let marked = grid.with_lattice(cell, piece.clone());
+        // 12 lattice points between 37.0 and 37.2°E on the edge along 48°N, none elsewhere.
+        assert_eq!(marked.0[0].exterior().0.len(), piece.0[0].exterior().0.len() + 12);
+        assert!((marked.geodesic_area_km2() - grid.piece_area_km2(cell, &piece)).abs() < 1e-12);
     }
 }

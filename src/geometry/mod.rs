@@ -1,11 +1,11 @@
 //! Geometry: area on the ellipsoid, repair, boolean operations, validity, the grid,
 //! convex clipping, boundaries and fingerprints.
 
-pub mod area;
+pub(crate) mod area;
 pub(crate) mod boundary;
-pub mod convex;
+pub(crate) mod convex;
 pub(crate) mod fingerprint;
-pub mod grid;
-pub mod layer;
-pub mod overlay;
-pub mod validity;
+pub(crate) mod grid;
+pub(crate) mod layer;
+pub(crate) mod overlay;
+pub(crate) mod validity;

@@ -265,7 +265,7 @@ mod tests {
         assert_eq!(repaired.0.len(), 1);
         assert!(repaired.0[0].exterior().0.len() >= 104);
         assert!(repaired.0[0].exterior().is_ccw());
-        assert_relative_eq!(repaired.area_km2(), dense.area_km2(), max_relative = 1e-9);
+        assert_relative_eq!(repaired.geodesic_area_km2(), dense.geodesic_area_km2(), max_relative = 1e-9);
     }
 
     /// Snapping to the fixed-point grid moves each vertex by half a step at most, in no
@@ -283,7 +283,7 @@ mod tests {
             .collect();
         let circle = Polygon::new(LineString::from(ring), vec![]);
         let snapped = union([&circle]);
-        let change_m2 = (snapped.area_km2() - circle.area_km2()) * 1e6;
+        let change_m2 = (snapped.geodesic_area_km2() - circle.geodesic_area_km2()) * 1e6;
         assert!(change_m2.abs() < 5.0, "{change_m2} m²");
     }
 
@@ -338,8 +338,8 @@ mod tests {
         assert!(repaired.0[0].interiors()[0].is_cw());
         let far = Polygon::new(LineString::from(vec![(31.0, 50.0), (31.01, 50.0), (31.01, 50.01), (31.0, 50.0)]), vec![]);
         let merged = union(repaired.0.iter().chain([&far]));
-        let expected = Polygon::new(shell, vec![]).area_km2() - Polygon::new(hole, vec![]).area_km2() + far.area_km2();
+        let expected = Polygon::new(shell, vec![]).geodesic_area_km2() - Polygon::new(hole, vec![]).geodesic_area_km2() + far.geodesic_area_km2();
         // (to the fixed-point snapping of the overlay; a filled hole would add 3 %)
-        assert_relative_eq!(merged.area_km2(), expected, max_relative = 1e-6);
+        assert_relative_eq!(merged.geodesic_area_km2(), expected, max_relative = 1e-6);
     }
 }

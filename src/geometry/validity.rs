@@ -13,15 +13,6 @@ use geo::line_intersection::{line_intersection, LineIntersection};
 /// Whether a polygon needs repair (is not valid in the OGC sense): rings that cross
 /// themselves or each other, that touch themselves or share a stretch of boundary, or holes
 /// that are not inside their shell. A hole may touch its shell or another hole at a point.
-///
-/// ```
-/// use frontline::validity::needs_repair;
-/// use geo::polygon;
-/// let square = polygon![(x: 0., y: 0.), (x: 1., y: 0.), (x: 1., y: 1.), (x: 0., y: 1.)];
-/// let bowtie = polygon![(x: 0., y: 0.), (x: 1., y: 1.), (x: 1., y: 0.), (x: 0., y: 1.)];
-/// assert!(!needs_repair(&square));
-/// assert!(needs_repair(&bowtie));
-/// ```
 pub fn needs_repair(polygon: &Polygon<f64>) -> bool {
     // Consecutive snapshots repeat most polygons unchanged, and a polygon is tested when it
     // is read and again when it is repaired, often on another thread: the verdicts are
@@ -207,5 +198,15 @@ mod tests {
             assert_eq!(needs_repair(&p), !p.is_valid());
             assert_eq!(needs_repair(&mirrored), !mirrored.is_valid());
         }
+    }
+
+    #[test]
+    fn needs_repair_example() {
+        use crate::geometry::validity::needs_repair;
+        use geo::polygon;
+        let square = polygon![(x: 0., y: 0.), (x: 1., y: 0.), (x: 1., y: 1.), (x: 0., y: 1.)];
+        let bowtie = polygon![(x: 0., y: 0.), (x: 1., y: 1.), (x: 1., y: 0.), (x: 0., y: 1.)];
+        assert!(!needs_repair(&square));
+        assert!(needs_repair(&bowtie));
     }
 }

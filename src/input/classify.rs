@@ -175,17 +175,6 @@ const LIBERATED_FILLS: &[&str] = &["#0f9d58", "#0288d1", "#01579b"];
 ///    contested, then liberated), after folding non-breaking spaces and case;
 /// 3. the fill colour the map paints the polygon with, for names without a status
 ///    (`Багатокутник 21`, "Polygon 21"; `Зміїний`, Snake Island, red while occupied in 2022).
-///
-/// ```
-/// use frontline::{classify::deepstate_status, Status};
-/// assert_eq!(deepstate_status("Під питанням", None), Ok(Status::Contested));
-/// assert_eq!(
-///     deepstate_status("Звільнено /// Liberated\u{a0}/// geoJSON.status.dismissed\n", None),
-///     Ok(Status::Liberated)
-/// );
-/// assert_eq!(deepstate_status("Багатокутник 21", Some("#a52714")), Ok(Status::Occupied));
-/// assert!(deepstate_status("Багатокутник 21", None).is_err());
-/// ```
 pub fn deepstate_status(name: &str, fill: Option<&str>) -> Classification {
     let folded = normalize(name);
     if FOREIGN_WORDS.iter().any(|w| folded.contains(w)) {
@@ -335,5 +324,17 @@ mod tests {
         assert!("property:".parse::<Classifier>().is_err());
         assert!(Classifier::DeepState.add_mapping("a=occupied").is_err());
         assert!(c.add_mapping("no-equals-sign").is_err());
+    }
+
+    #[test]
+    fn deepstate_status_example() {
+        use crate::{input::classify::deepstate_status, Status};
+        assert_eq!(deepstate_status("Під питанням", None), Ok(Status::Contested));
+        assert_eq!(
+            deepstate_status("Звільнено /// Liberated\u{a0}/// geoJSON.status.dismissed\n", None),
+            Ok(Status::Liberated)
+        );
+        assert_eq!(deepstate_status("Багатокутник 21", Some("#a52714")), Ok(Status::Occupied));
+        assert!(deepstate_status("Багатокутник 21", None).is_err());
     }
 }

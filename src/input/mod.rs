@@ -1,8 +1,9 @@
 //! Input: snapshot files and GeoJSON, times, classification, coordinate systems, regions.
 
-pub mod classify;
-pub mod crs;
+pub(crate) mod classify;
+pub(crate) mod crs;
 pub(crate) mod geojson;
-pub mod read;
-pub mod region;
-pub mod time;
+pub(crate) mod read;
+pub(crate) mod region;
+pub(crate) mod snapshot;
+pub(crate) mod time;

@@ -10,8 +10,9 @@ use crate::input::classify::{Classification, Classifier};
 use crate::input::crs::Reprojection;
 use crate::error::{Error, Result};
 use crate::input::geojson::{property_text, split_feature_error, Coords, LazyDocument, RawDocument, RawGeometry, RawProperties};
-use crate::input::time::{parse_time, rfc3339, time_from_file_name};
-use crate::PerStatus;
+use crate::input::snapshot::Snapshot;
+use crate::input::time::{parse_time, time_from_file_name};
+use crate::{PerStatus, Status};
 use chrono::{DateTime, Utc};
 use geo::{Coord, LineString, Polygon};
 use serde::Serialize;
@@ -32,33 +33,14 @@ pub struct ReadOptions {
     pub crs: Option<String>,
 }
 
-/// One published state of the map.
-#[derive(Debug, Clone)]
-pub struct Snapshot {
-    /// The file it was read from.
-    pub path: PathBuf,
-    /// When it was published.
-    pub time: DateTime<Utc>,
-    /// Its territorial polygons by status, rings cleaned but not yet repaired or dissolved.
-    pub polygons: PerStatus<Vec<Polygon<f64>>>,
-    /// What was found while reading it.
-    pub report: ScanReport,
-}
-
-impl Snapshot {
-    /// The file name, as printed in reports.
-    pub fn name(&self) -> String {
-        file_name(&self.path)
-    }
-}
-
 /// What reading one snapshot found: the output of `frontline scan`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ScanReport {
     /// The file name.
     pub snapshot: String,
-    /// The snapshot time, RFC 3339.
-    pub time: String,
+    /// The snapshot time (RFC 3339 in JSON and CSV).
+    #[serde(serialize_with = "crate::input::time::serialize")]
+    pub time: DateTime<Utc>,
     /// Features in the file.
     pub features: usize,
     /// Polygons per status (a MultiPolygon counts each of its parts).
@@ -253,13 +235,6 @@ pub(crate) fn document_features<'d, 'a>(
 }
 
 /// Reads and classifies one snapshot file.
-///
-/// ```no_run
-/// use frontline::read::{read_snapshot, ReadOptions};
-/// let snapshot = read_snapshot("1754251105.geojson.gz".as_ref(), &ReadOptions::default())?;
-/// println!("{} occupied polygons", snapshot.polygons.occupied.len());
-/// # Ok::<(), frontline::Error>(())
-/// ```
 pub fn read_snapshot(path: &Path, options: &ReadOptions) -> Result<Snapshot> {
     thread_local! {
         static TEXT: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
@@ -275,19 +250,6 @@ pub fn read_snapshot(path: &Path, options: &ReadOptions) -> Result<Snapshot> {
 /// before: a feature whose geometry is written exactly as in the previous snapshot (most
 /// of them: the front moves in a few places) is taken over as it was read then, not parsed
 /// and cleaned again. Gives the same [`Snapshot`] as [`read_snapshot`], errors included.
-///
-/// ```
-/// use frontline::read::{read_snapshot, ReadOptions, SnapshotReader};
-/// let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/data/snapshots");
-/// let mut reader = SnapshotReader::new(&ReadOptions::default());
-/// for name in ["1730419200.geojson", "1731024000.geojson", "1731628800.geojson"] {
-///     let snapshot = reader.read(&dir.join(name))?;
-///     let alone = read_snapshot(&dir.join(name), &ReadOptions::default())?;
-///     assert_eq!(snapshot.polygons.occupied, alone.polygons.occupied);
-///     assert_eq!(snapshot.report, alone.report);
-/// }
-/// # Ok::<(), frontline::Error>(())
-/// ```
 pub struct SnapshotReader {
     options: ReadOptions,
     text: Vec<u8>,
@@ -366,7 +328,7 @@ impl SnapshotReader {
         }
         let features = doc.features?;
         let time = time_from_file_name(&file_name(path))?;
-        let mut report = ScanReport { snapshot: file_name(path), time: rfc3339(time), features: features.len(), ..ScanReport::default() };
+        let mut report = ScanReport { snapshot: file_name(path), time, features: features.len(), ..ScanReport::default() };
         let mut polygons: PerStatus<Vec<Polygon<f64>>> = PerStatus::default();
         let mut remembered: Geometries = HashMap::with_capacity(features.len());
         let mut classes = Classes::new();
@@ -446,6 +408,11 @@ fn text_key(bytes: &[u8]) -> u64 {
 /// Like [`read_snapshot`], on bytes already in memory; `path` names them in errors and
 /// gives the time when the text does not.
 pub fn parse_snapshot(path: &Path, bytes: &[u8], options: &ReadOptions) -> Result<Snapshot> {
+    parse_snapshot_at(path, bytes, options, None)
+}
+
+/// [`parse_snapshot`] at a time given (else from `options.time_field` or the name).
+pub(crate) fn parse_snapshot_at(path: &Path, bytes: &[u8], options: &ReadOptions, time: Option<DateTime<Utc>>) -> Result<Snapshot> {
     let doc = parse_document(path, bytes)?;
     let reprojection = reprojection(path, &doc, options.crs.as_deref())?;
     let features = document_features(path, &doc)?;
@@ -458,10 +425,13 @@ pub fn parse_snapshot(path: &Path, bytes: &[u8], options: &ReadOptions) -> Resul
         }),
         _ => None,
     };
-    let time = snapshot_time(path, bytes, &features, options)?;
+    let time = match time {
+        Some(time) => time,
+        None => snapshot_time(path, bytes, &features, options)?,
+    };
     let mut report = ScanReport {
         snapshot: file_name(path),
-        time: rfc3339(time),
+        time,
         features: features.len().max(usize::from(bare.is_some())),
         ..ScanReport::default()
     };
@@ -484,14 +454,34 @@ pub fn parse_snapshot(path: &Path, bytes: &[u8], options: &ReadOptions) -> Resul
     Ok(finished(path, time, polygons, report))
 }
 
-/// The snapshot read, its report warning of a file without features.
-fn finished(path: &Path, time: DateTime<Utc>, polygons: PerStatus<Vec<Polygon<f64>>>, mut report: ScanReport) -> Snapshot {
-    if report.features == 0 {
-        // A cut-off export can be a valid, empty collection: say so rather than report
-        // zero km² silently.
-        report.warnings.push(Warning { feature: 0, kind: WarningKind::EmptyGeometry, detail: "the file has no features: every area is 0".into() });
+/// The snapshot read from a file.
+fn finished(path: &Path, time: DateTime<Utc>, polygons: PerStatus<Vec<Polygon<f64>>>, report: ScanReport) -> Snapshot {
+    Snapshot::finished(file_name(path).into(), time, polygons, report)
+}
+
+/// Adds one polygon given in memory (the `index`th of its snapshot, named `name`) to the
+/// polygons of `status`, its rings cleaned as a file's are, and counts it in the report.
+pub(crate) fn add_polygon(
+    name: &str,
+    index: usize,
+    status: Status,
+    polygon: &Polygon<f64>,
+    polygons: &mut PerStatus<Vec<Polygon<f64>>>,
+    report: &mut ScanReport,
+) -> Result<()> {
+    let mut fixes = RingFixes::default();
+    let error = |message: String| Error::feature(Path::new(name), index, message);
+    let mut found = Vec::new();
+    if let Some(shell) = clean_coords(polygon.exterior(), &mut fixes).map_err(error)? {
+        let mut holes = Vec::with_capacity(polygon.interiors().len());
+        for hole in polygon.interiors() {
+            holes.extend(clean_coords(hole, &mut fixes).map_err(error)?);
+        }
+        found.push(Polygon::new(shell, holes));
     }
-    Snapshot { path: path.to_path_buf(), time, polygons, report }
+    let feature = ReadFeature { index, properties: None, polygonal: true, fixes: &fixes };
+    feature.add_to(report, polygons, || Ok(status), &mut found, invalid_polygons);
+    Ok(())
 }
 
 /// The status told from a feature's properties.
@@ -599,7 +589,7 @@ pub(crate) fn reprojection(path: &Path, doc: &RawDocument, forced: Option<&str>)
 
 /// What ring clean-up did to one feature (and the reprojection it applies).
 #[derive(Default)]
-struct RingFixes<'r> {
+pub(crate) struct RingFixes<'r> {
     unclosed: usize,
     repeated: usize,
     degenerate: usize,
@@ -615,7 +605,7 @@ impl RingFixes<'_> {
         warnings.push(Warning { feature, kind, detail: detail.to_string() });
     }
 
-    fn report(&self, warnings: &mut Vec<Warning>, feature: usize) {
+    pub(crate) fn report(&self, warnings: &mut Vec<Warning>, feature: usize) {
         for (count, kind, what) in [
             (self.unclosed, WarningKind::UnclosedRing, "unclosed rings closed"),
             (self.repeated, WarningKind::RepeatedPoints, "repeated points removed"),
@@ -694,22 +684,11 @@ fn clean_ring(ring: &Coords, fixes: &mut RingFixes) -> Result<Option<LineString<
             Some(r) => r.apply(x, y)?,
             None => (x, y),
         };
-        check_position(x, y)?;
-        let c = Coord { x, y };
-        if coords.last() == Some(&c) {
-            fixes.repeated += 1;
-        } else {
-            coords.push(c);
-        }
+        push_position(&mut coords, x, y, fixes)?;
     }
-    if coords.len() > 1 && coords.first() != coords.last() {
-        fixes.unclosed += 1;
-        coords.push(coords[0]);
-    }
-    if coords.len() < 4 {
-        fixes.degenerate += 1;
+    let Some(coords) = close_ring(coords, fixes) else {
         return Ok(None);
-    }
+    };
     if let Some(r) = fixes.reproject {
         // (every position is a pair by now: the loop above refused anything else)
         let given: Vec<Coord<f64>> =
@@ -727,6 +706,52 @@ fn clean_ring(ring: &Coords, fixes: &mut RingFixes) -> Result<Option<LineString<
             }
         }
     }
+    check_span(&coords)?;
+    Ok(Some(LineString::new(coords)))
+}
+
+/// Checks and cleans a ring given as coordinates (a state built in memory): the same checks
+/// and clean-up as a ring read from a file.
+pub(crate) fn clean_coords(ring: &LineString<f64>, fixes: &mut RingFixes) -> Result<Option<LineString<f64>>, String> {
+    let mut coords: Vec<Coord<f64>> = Vec::with_capacity(ring.0.len() + 1);
+    for c in &ring.0 {
+        push_position(&mut coords, c.x, c.y, fixes)?;
+    }
+    let Some(coords) = close_ring(coords, fixes) else {
+        return Ok(None);
+    };
+    check_span(&coords)?;
+    Ok(Some(LineString::new(coords)))
+}
+
+/// Appends a position to a ring being cleaned: refused when it is not longitude/latitude,
+/// dropped when it repeats the one before.
+fn push_position(coords: &mut Vec<Coord<f64>>, x: f64, y: f64, fixes: &mut RingFixes) -> Result<(), String> {
+    check_position(x, y)?;
+    let c = Coord { x, y };
+    if coords.last() == Some(&c) {
+        fixes.repeated += 1;
+    } else {
+        coords.push(c);
+    }
+    Ok(())
+}
+
+/// Closes a cleaned ring; `None` (and counted) when it has fewer than three distinct points.
+fn close_ring(mut coords: Vec<Coord<f64>>, fixes: &mut RingFixes) -> Option<Vec<Coord<f64>>> {
+    if coords.len() > 1 && coords.first() != coords.last() {
+        fixes.unclosed += 1;
+        coords.push(coords[0]);
+    }
+    if coords.len() < 4 {
+        fixes.degenerate += 1;
+        return None;
+    }
+    Some(coords)
+}
+
+/// Refuses a ring across more than 180° of longitude.
+fn check_span(coords: &[Coord<f64>]) -> Result<(), String> {
     let (west, east) = coords.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(w, e), c| (w.min(c.x), e.max(c.x)));
     if east - west > 180.0 {
         // Areas are measured ring by ring on the ellipsoid, which tells a ring's inside
@@ -737,7 +762,7 @@ fn clean_ring(ring: &Coords, fixes: &mut RingFixes) -> Result<Option<LineString<
             east - west
         ));
     }
-    Ok(Some(LineString::new(coords)))
+    Ok(())
 }
 
 /// The bounding rectangle of some positions (`None` for none).
@@ -785,7 +810,7 @@ mod tests {
     }
 
     fn same_snapshot(a: &Snapshot, b: &Snapshot) {
-        assert_eq!((&a.path, a.time), (&b.path, b.time));
+        assert_eq!((&a.name, a.time), (&b.name, b.time));
         assert_eq!(a.report, b.report);
         for status in crate::Status::ALL {
             assert_eq!(a.polygons[status], b.polygons[status], "{status:?}");
@@ -838,6 +863,25 @@ mod tests {
         assert!(second.report.warnings.iter().any(|w| w.feature == 2 && w.kind == WarningKind::InvalidTopology), "{:?}", second.report.warnings);
     }
 
+    /// Reading a timeline in order, each snapshot in the light of the one before (as the
+    /// indexed engine reads), gives what reading each file on its own gives: every polygon,
+    /// bit for bit, and every report, over the real archive and the occupied-only daily
+    /// exports.
+    #[test]
+    fn the_reader_reads_the_real_archives_as_each_file_alone() {
+        let Some(data) = crate::test_data::data_dir() else { return };
+        let occupied_only = ReadOptions { classifier: Classifier::All(Status::Occupied), ..ReadOptions::default() };
+        for (folder, options) in [("deepstate/snapshots", ReadOptions::default()), ("deepstate-occupied", occupied_only)] {
+            let files = snapshot_files(&[data.join(folder)]).unwrap();
+            let mut reader = SnapshotReader::new(&options);
+            for file in &files {
+                let (a, b) = (reader.read(file).unwrap(), read_snapshot(file, &options).unwrap());
+                same_snapshot(&a, &b);
+            }
+            assert!(files.len() >= 25, "{folder}: {} files", files.len());
+        }
+    }
+
     /// One member goes through libdeflate; two (as `cat a.gz b.gz` makes, the same text
     /// twice to defeat a check of the trailer alone) are both read.
     #[test]
@@ -853,5 +897,19 @@ mod tests {
         two.extend_from_slice(&one);
         assert_eq!(unzip(&two).unwrap(), [text.clone(), text].concat());
         assert!(unzip(&one[..one.len() / 2]).is_err());
+    }
+
+    #[test]
+    fn snapshot_reader_example() -> crate::Result<()> {
+        use crate::input::read::{read_snapshot, ReadOptions, SnapshotReader};
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/data/snapshots");
+        let mut reader = SnapshotReader::new(&ReadOptions::default());
+        for name in ["1730419200.geojson", "1731024000.geojson", "1731628800.geojson"] {
+            let snapshot = reader.read(&dir.join(name))?;
+            let alone = read_snapshot(&dir.join(name), &ReadOptions::default())?;
+            assert_eq!(snapshot.polygons.occupied, alone.polygons.occupied);
+            assert_eq!(snapshot.report, alone.report);
+        }
+        Ok(())
     }
 }

@@ -7,15 +7,6 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, SecondsFormat, TimeZone, Utc};
 /// - a name whose stem is unix seconds (`1754251105.geojson.gz`) is that instant;
 /// - a name with `YYYYMMDD` or `YYYY-MM-DD` anywhere (`deepstatemap_data_20250630.geojson`)
 ///   is midnight UTC of that day.
-///
-/// ```
-/// use frontline::time::time_from_file_name;
-/// let t = time_from_file_name("1754251105.geojson.gz").unwrap();
-/// assert_eq!(frontline::time::rfc3339(t), "2025-08-03T19:58:25Z");
-/// let d = time_from_file_name("deepstatemap_data_20250630.geojson").unwrap();
-/// assert_eq!(frontline::time::rfc3339(d), "2025-06-30T00:00:00Z");
-/// assert!(time_from_file_name("latest.geojson").is_none());
-/// ```
 pub fn time_from_file_name(name: &str) -> Option<DateTime<Utc>> {
     let stem = name.split('.').next().unwrap_or(name);
     if (9..=11).contains(&stem.len()) && stem.bytes().all(|b| b.is_ascii_digit()) {
@@ -26,13 +17,6 @@ pub fn time_from_file_name(name: &str) -> Option<DateTime<Utc>> {
 
 /// Parses a time property value: unix seconds (or milliseconds), RFC 3339, `YYYY-MM-DD`,
 /// `YYYY-MM-DDTHH:MM:SS` (UTC) or `YYYYMMDD`.
-///
-/// ```
-/// use frontline::time::{parse_time, rfc3339};
-/// assert_eq!(rfc3339(parse_time("2024-11-05").unwrap()), "2024-11-05T00:00:00Z");
-/// assert_eq!(rfc3339(parse_time("1730764800000").unwrap()), "2024-11-05T00:00:00Z");
-/// assert_eq!(rfc3339(parse_time("2024-11-05T12:00:00+02:00").unwrap()), "2024-11-05T10:00:00Z");
-/// ```
 pub fn parse_time(text: &str) -> Option<DateTime<Utc>> {
     let text = text.trim().trim_matches('"');
     if let Ok(number) = text.parse::<f64>() {
@@ -56,6 +40,12 @@ pub fn parse_time(text: &str) -> Option<DateTime<Utc>> {
 /// RFC 3339 in UTC with a `Z`, to the second: the form of every time `frontline` writes.
 pub fn rfc3339(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// Serializes a time as [`rfc3339`] text: how rows carry their typed times into JSON and
+/// CSV.
+pub(crate) fn serialize<S: serde::Serializer>(time: &DateTime<Utc>, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_str(&time.format("%Y-%m-%dT%H:%M:%SZ"))
 }
 
 fn midnight(d: NaiveDate) -> DateTime<Utc> {
@@ -103,5 +93,23 @@ mod tests {
         assert_eq!(t("export_123456789012.json"), None);
         assert_eq!(t("20231345.json"), None);
         assert_eq!(t("1649005166.geojson.gz").as_deref(), Some("2022-04-03T16:59:26Z"));
+    }
+
+    #[test]
+    fn time_from_file_name_example() {
+        use crate::input::time::time_from_file_name;
+        let t = time_from_file_name("1754251105.geojson.gz").unwrap();
+        assert_eq!(crate::input::time::rfc3339(t), "2025-08-03T19:58:25Z");
+        let d = time_from_file_name("deepstatemap_data_20250630.geojson").unwrap();
+        assert_eq!(crate::input::time::rfc3339(d), "2025-06-30T00:00:00Z");
+        assert!(time_from_file_name("latest.geojson").is_none());
+    }
+
+    #[test]
+    fn parse_time_example() {
+        use crate::input::time::{parse_time, rfc3339};
+        assert_eq!(rfc3339(parse_time("2024-11-05").unwrap()), "2024-11-05T00:00:00Z");
+        assert_eq!(rfc3339(parse_time("1730764800000").unwrap()), "2024-11-05T00:00:00Z");
+        assert_eq!(rfc3339(parse_time("2024-11-05T12:00:00+02:00").unwrap()), "2024-11-05T10:00:00Z");
     }
 }

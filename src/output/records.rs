@@ -34,52 +34,126 @@ impl FromStr for Format {
     }
 }
 
-/// Writes records in a format.
+/// Writes records in a format: [`RecordWriter`] over a whole slice.
 ///
 /// ```
 /// use frontline::output::{write_records, Format};
-/// #[derive(serde::Serialize)]
+/// #[derive(serde::Serialize, Clone)]
 /// struct Row { region: &'static str, occupied_km2: f64, held_km2: Option<f64> }
 /// let rows = [Row { region: "total", occupied_km2: 1.5, held_km2: None }];
 /// let mut csv = Vec::new();
 /// write_records(&rows, Format::Csv, &mut csv).unwrap();
 /// assert_eq!(String::from_utf8(csv).unwrap(), "region,occupied_km2,held_km2\ntotal,1.5,\n");
 /// ```
-pub fn write_records<T: Serialize + Sync>(records: &[T], format: Format, out: &mut dyn Write) -> io::Result<()> {
-    let flat_record = |r: &T| {
-        let mut cells = Vec::new();
-        flatten("", serde_json::to_value(r).unwrap_or(Value::Null), &mut cells);
-        cells
-    };
-    match format {
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, records)?;
-            return writeln!(out);
-        }
-        // Row by row: a long timeline is never held twice in memory. The header comes from
-        // the first record's keys; every row's cells are written straight into one line
-        // (tens of thousands of rows for hundreds of regions).
-        Format::Csv => {
-            use rayon::prelude::*;
-            if let Some(first) = records.first() {
-                let mut header = Vec::new();
-                flatten("", serde_json::to_value(first).unwrap_or(Value::Null), &mut header);
-                writeln!(out, "{}", header.iter().map(|(k, _)| csv_cell(k)).collect::<Vec<_>>().join(","))?;
-            }
-            // Formatted on all cores a batch at a time (a float's shortest text is most of
-            // the cost), written in order.
-            const ROWS: usize = 1024;
-            for batch in records.chunks(ROWS * 2 * rayon::current_num_threads()) {
-                let texts: Vec<String> = batch.par_chunks(ROWS).map(csv_rows).collect();
-                for text in texts {
-                    out.write_all(text.as_bytes())?;
+pub fn write_records<T: Serialize + Sync + Clone>(records: &[T], format: Format, out: &mut dyn Write) -> io::Result<()> {
+    let mut writer = RecordWriter::new(format, out);
+    writer.write(records)?;
+    writer.finish()
+}
+
+/// Writes records as they come, in a format: CSV rows and JSON objects (one array, indented
+/// as `serde_json` indents a whole array) leave a batch at a time, so a long timeline is
+/// never held in memory; a table is laid out when the last record is in (its columns are as
+/// wide as their widest cell), so it holds them all.
+///
+/// ```
+/// use frontline::output::{Format, RecordWriter};
+/// #[derive(serde::Serialize, Clone)]
+/// struct Row { day: u32, km2: f64 }
+/// let mut out = Vec::new();
+/// let mut writer = RecordWriter::new(Format::Json, &mut out);
+/// for day in 1..=2 {
+///     writer.write(&[Row { day, km2: 0.5 * day as f64 }])?;
+/// }
+/// writer.finish()?;
+/// let whole = serde_json::to_string_pretty(&[Row { day: 1, km2: 0.5 }, Row { day: 2, km2: 1.0 }]).unwrap();
+/// assert_eq!(String::from_utf8(out).unwrap(), whole + "\n");
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub struct RecordWriter<'w, T> {
+    format: Format,
+    out: &'w mut dyn Write,
+    /// A table's records, as cells.
+    table: Vec<Vec<(String, Value)>>,
+    /// CSV records not yet written.
+    csv: Vec<T>,
+    /// Records written (or taken) so far.
+    written: usize,
+}
+
+/// CSV rows formatted at a time, on all cores (a float's shortest text is most of the cost).
+const CSV_BATCH: usize = 1 << 14;
+
+impl<'w, T: Serialize + Sync + Clone> RecordWriter<'w, T> {
+    /// A writer that has written nothing yet.
+    pub fn new(format: Format, out: &'w mut dyn Write) -> RecordWriter<'w, T> {
+        RecordWriter { format, out, table: Vec::new(), csv: Vec::new(), written: 0 }
+    }
+
+    /// Writes (or, for a table, takes) some records.
+    pub fn write(&mut self, records: &[T]) -> io::Result<()> {
+        match self.format {
+            Format::Json => {
+                for record in records {
+                    let text = serde_json::to_string_pretty(record).map_err(io::Error::other)?;
+                    self.out.write_all(if self.written == 0 { b"[\n  " } else { b",\n  " })?;
+                    self.out.write_all(text.replace('\n', "\n  ").as_bytes())?;
+                    self.written += 1;
                 }
             }
-            return Ok(());
+            Format::Csv => {
+                if self.written == 0 {
+                    if let Some(first) = records.first() {
+                        let mut header = Vec::new();
+                        flatten("", serde_json::to_value(first).unwrap_or(Value::Null), &mut header);
+                        writeln!(self.out, "{}", header.iter().map(|(k, _)| csv_cell(k)).collect::<Vec<_>>().join(","))?;
+                    }
+                }
+                self.written += records.len();
+                self.csv.extend_from_slice(records);
+                if self.csv.len() >= CSV_BATCH {
+                    self.flush_csv()?;
+                }
+            }
+            Format::Table => {
+                self.table.extend(records.iter().map(|r| {
+                    let mut cells = Vec::new();
+                    flatten("", serde_json::to_value(r).unwrap_or(Value::Null), &mut cells);
+                    cells
+                }));
+                self.written += records.len();
+            }
         }
-        Format::Table => {}
+        Ok(())
     }
-    let flat: Vec<Vec<(String, Value)>> = records.iter().map(flat_record).collect();
+
+    /// Formats the CSV rows held on all cores, and writes them in order.
+    fn flush_csv(&mut self) -> io::Result<()> {
+        use rayon::prelude::*;
+        const ROWS: usize = 1024;
+        let texts: Vec<String> = self.csv.par_chunks(ROWS).map(csv_rows).collect();
+        for text in texts {
+            self.out.write_all(text.as_bytes())?;
+        }
+        self.csv.clear();
+        Ok(())
+    }
+
+    /// Writes what is left: the end of the JSON array, the last CSV rows, the table.
+    pub fn finish(mut self) -> io::Result<()> {
+        match self.format {
+            Format::Json => match self.written {
+                0 => writeln!(self.out, "[]"),
+                _ => writeln!(self.out, "\n]"),
+            },
+            Format::Csv => self.flush_csv(),
+            Format::Table => write_table(&self.table, self.out),
+        }
+    }
+}
+
+/// A table with a header line and columns as wide as their widest cell, numbers to the right.
+fn write_table(flat: &[Vec<(String, Value)>], out: &mut dyn Write) -> io::Result<()> {
     let Some(first) = flat.first() else { return Ok(()) };
     let header: Vec<&str> = first.iter().map(|(k, _)| k.as_str()).collect();
     let text: Vec<Vec<String>> = flat.iter().map(|row| row.iter().map(|(k, v)| human(k, v)).collect()).collect();
@@ -372,18 +446,18 @@ fn csv_cell(s: &str) -> String {
 mod tests {
     use super::*;
 
-    #[derive(Serialize)]
+    #[derive(Serialize, Clone)]
     enum Kind {
         Polygon,
     }
 
-    #[derive(Serialize)]
+    #[derive(Serialize, Clone)]
     struct Inner {
         a: f64,
         b: Option<u32>,
     }
 
-    #[derive(Serialize)]
+    #[derive(Serialize, Clone)]
     struct Row {
         name: String,
         inner: Inner,

@@ -16,14 +16,14 @@
 //!
 //! ```
 //! use frontline::synth::{generate, SynthConfig};
-//! use frontline::read::{parse_snapshot, ReadOptions};
+//! use frontline::{ReadOptions, Snapshot};
 //!
 //! let timeline = generate(&SynthConfig::new().days(3).towns(5).seed(7))?;
 //! assert_eq!(timeline.towns[4].name, "town-005");
 //! let first = &timeline.snapshots[0];
 //! assert_eq!(first.file_name(), "1704067200.geojson"); // 2024-01-01
-//! let read = parse_snapshot(first.file_name().as_ref(), &first.to_geojson(), &ReadOptions::default())?;
-//! assert_eq!((read.report.unclassified, read.report.repaired), (0, 0));
+//! let read = Snapshot::from_geojson(&first.file_name(), first.time, &first.to_geojson(), &ReadOptions::default())?;
+//! assert_eq!((read.report().unclassified, read.report().repaired), (0, 0));
 //! # Ok::<(), frontline::Error>(())
 //! ```
 //!
@@ -245,7 +245,7 @@ impl SynthSnapshot {
         format!("{}.geojson", self.time.timestamp())
     }
 
-    /// The territorial polygons by status, as [`crate::input::read`] would find them.
+    /// The territorial polygons by status, as reading its GeoJSON would find them ([`Snapshot::from_geojson`](crate::Snapshot::from_geojson)).
     pub fn polygons(&self) -> PerStatus<Vec<Polygon<f64>>> {
         let mut out: PerStatus<Vec<Polygon<f64>>> = PerStatus::default();
         for (status, polygon) in &self.territory {
@@ -875,7 +875,7 @@ mod tests {
             for snapshot in synth.snapshots().step_by(30) {
                 let band = &snapshot.territory.iter().find(|(s, _)| *s == Status::Contested).unwrap().1;
                 let expected = width * arc_m / 1000.0;
-                let got = band.area_km2();
+                let got = band.geodesic_area_km2();
                 assert!((got / expected - 1.0).abs() < 5e-4, "day {}: {got} km² vs {expected}", snapshot.day);
             }
         }

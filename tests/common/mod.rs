@@ -2,14 +2,22 @@
 #![allow(dead_code)]
 
 use std::collections::HashMap;
+use std::io::Write;
 use std::path::PathBuf;
 
-/// The real data folder from `FRONTLINE_DATA`. Unset: the test prints that it skipped and
-/// returns `None`. Set but missing: the test fails, since CI promised the data.
+/// The real data folder from `FRONTLINE_DATA`. Unset: the test says on the terminal that it
+/// skipped (written past the test harness' capture, so that a run without the data shows
+/// it) and returns `None`; unset while `FRONTLINE_REQUIRE_DATA` is set (CI), or set but
+/// missing, the test fails.
 pub fn data_dir() -> Option<PathBuf> {
     match std::env::var_os("FRONTLINE_DATA") {
         None => {
-            eprintln!("skipped: FRONTLINE_DATA is not set (point it at the shared data folder to run this test)");
+            assert!(
+                std::env::var_os("FRONTLINE_REQUIRE_DATA").is_none(),
+                "FRONTLINE_REQUIRE_DATA is set but FRONTLINE_DATA is not: this run promised the real data"
+            );
+            let test = std::thread::current().name().unwrap_or("a test").to_string();
+            let _ = writeln!(std::io::stderr(), "SKIPPED {test}: FRONTLINE_DATA is not set (point it at the shared data folder to run it)");
             None
         }
         Some(dir) => {
@@ -22,6 +30,17 @@ pub fn data_dir() -> Option<PathBuf> {
             Some(dir)
         }
     }
+}
+
+/// The folder of the 635 daily states, unpacked once by the data folder's `unpack-daily`
+/// into a cache outside the repository (`None` as [`data_dir`] says).
+pub fn daily_dir() -> Option<PathBuf> {
+    let data = data_dir()?;
+    let output = std::process::Command::new(data.join("unpack-daily")).output().expect("run unpack-daily");
+    assert!(output.status.success(), "unpack-daily failed: {}", String::from_utf8_lossy(&output.stderr));
+    let dir = PathBuf::from(String::from_utf8_lossy(&output.stdout).trim());
+    assert!(dir.is_dir(), "unpack-daily printed {}", dir.display());
+    Some(dir)
 }
 
 /// One row of a peer fixture (tests/peer/*.csv, made by scripts/peer_fixtures.py from the

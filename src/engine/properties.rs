@@ -1,11 +1,11 @@
-//! Properties that must hold for any input: area does not depend on how a polygon is
+//! Properties that must hold for any input (proptest): area does not depend on how a polygon is
 //! written down, boolean operations add up, change adds up, shares stay within a region,
 //! and the two engines agree.
 //!
 //! Shapes are random small polygons near 48°N 37°E, where the real map is: star-shaped
 //! polygons of 3–30 corners at 0.5–5 km from a centre, and lon/lat rectangles, every edge
 //! then cut along its straight lon/lat line into pieces of at most [`CHORD_M`] metres (as
-//! the map draws an edge; `layer::EdgeSplit::StraightLonLat` splits the same way).
+//! the map draws an edge; `layer::EdgeModel::StraightLonLat` splits the same way).
 //!
 //! # Tolerances
 //!
@@ -25,14 +25,15 @@
 //!   ≤ 1.4e-5 km² in the worst case. Hence `ABS` = 2e-5 km² (20 m²). Meridian cuts have no
 //!   lens on their own side (meridians are geodesics) but still cut the polygon's chords.
 
-use frontline::analysis::Engine;
-use frontline::change::Change;
-use frontline::grid::Grid;
-use frontline::index::{change_between, RegionIndex, Timeline};
-use frontline::read::parse_snapshot;
-use frontline::ReadOptions;
-use frontline::layer::{clip_to, Dissolve, Layers, Repair};
-use frontline::{Analysis, AreaKm2, PerStatus, Region, Status};
+use crate::engine::analysis::Engine;
+use crate::engine::diff::Change;
+use crate::engine::index::{change_between, CellState, RegionIndex};
+use crate::engine::layers::Layers;
+use crate::geometry::grid::Grid;
+use crate::geometry::layer::{clip_to, Dissolve, Repair};
+use crate::input::read::parse_snapshot;
+use crate::{Analysis, AreaKm2, PerStatus, ReadOptions, Region, Status};
+use std::sync::Arc;
 use geo::{BoundingRect, Coord, LineString, MultiPolygon, Polygon};
 use proptest::prelude::*;
 use std::f64::consts::PI;
@@ -196,15 +197,15 @@ proptest! {
     /// sum is exact to rounding (~1e-15 relative per edge): 1e-12 relative is generous.
     #[test]
     fn area_ignores_orientation_and_start(polygon in any_polygon(), start in 0usize..1000) {
-        let area = polygon.area_km2();
+        let area = polygon.geodesic_area_km2();
         let reversed = Polygon::new(reverse(polygon.exterior()), vec![]);
         let rotated = Polygon::new(rotate(polygon.exterior(), start), vec![]);
-        prop_assert!((reversed.area_km2() - area).abs() <= 1e-12 * area, "{} vs {}", reversed.area_km2(), area);
-        prop_assert!((rotated.area_km2() - area).abs() <= 1e-12 * area);
+        prop_assert!((reversed.geodesic_area_km2() - area).abs() <= 1e-12 * area, "{} vs {}", reversed.geodesic_area_km2(), area);
+        prop_assert!((rotated.geodesic_area_km2() - area).abs() <= 1e-12 * area);
         // and through repair, which re-orients and re-starts rings itself (snapping: REL)
-        let repaired = polygon.repair().area_km2();
-        prop_assert!((reversed.repair().area_km2() - repaired).abs() <= REL * area);
-        prop_assert!((rotated.repair().area_km2() - repaired).abs() <= REL * area);
+        let repaired = polygon.repair().geodesic_area_km2();
+        prop_assert!((reversed.repair().geodesic_area_km2() - repaired).abs() <= REL * area);
+        prop_assert!((rotated.repair().geodesic_area_km2() - repaired).abs() <= REL * area);
         prop_assert!((repaired - area).abs() <= REL * area, "repair moved {area} to {repaired}");
     }
 
@@ -216,9 +217,9 @@ proptest! {
         let at = r.min().x + t * r.width();
         let (west, east) = halves(&polygon, at);
         let whole = MultiPolygon::new(vec![polygon.clone()]);
-        let a = clip_to(&whole, &west).area_km2();
-        let b = clip_to(&whole, &east).area_km2();
-        let area = polygon.area_km2();
+        let a = clip_to(&whole, &west).geodesic_area_km2();
+        let b = clip_to(&whole, &east).geodesic_area_km2();
+        let area = polygon.geodesic_area_km2();
         prop_assert!(a > 0.0 && b > 0.0);
         prop_assert!(close(a + b, area, area), "{a} + {b} = {} vs {area}", a + b);
     }
@@ -226,9 +227,9 @@ proptest! {
     /// Inclusion–exclusion: |A ∪ B| = |A| + |B| − |A ∩ B|.
     #[test]
     fn union_and_intersection_add_up((a, b) in near_pair()) {
-        let union = [a.clone(), b.clone()].dissolve().area_km2();
-        let both = clip_to(&a.repair(), &b.repair()).area_km2();
-        let (area_a, area_b) = (a.area_km2(), b.area_km2());
+        let union = [a.clone(), b.clone()].dissolve().geodesic_area_km2();
+        let both = clip_to(&a.repair(), &b.repair()).geodesic_area_km2();
+        let (area_a, area_b) = (a.geodesic_area_km2(), b.geodesic_area_km2());
         prop_assert!(close(union, area_a + area_b - both, area_a + area_b),
             "{union} vs {area_a} + {area_b} - {both} = {}", area_a + area_b - both);
         prop_assert!(union <= area_a + area_b + ABS && union + ABS >= area_a.max(area_b));
@@ -241,7 +242,7 @@ proptest! {
         let later = Layers::build(&per_status(&after), None);
         let change = Change::between(&earlier, &later).areas();
         for s in Status::ALL {
-            let (e, l) = (earlier.get(s).area_km2(), later.get(s).area_km2());
+            let (e, l) = (earlier.get(s).geodesic_area_km2(), later.get(s).geodesic_area_km2());
             prop_assert!(change.gained[s] >= 0.0 && change.lost[s] >= 0.0);
             prop_assert!(close(change.net(s), l - e, e + l), "{s:?}: {} - {} vs {l} - {e}", change.gained[s], change.lost[s]);
         }
@@ -259,8 +260,8 @@ proptest! {
             state ^= state << 13; state ^= state >> 7; state ^= state << 17;
             shuffled.swap(i, (state % (i as u64 + 1)) as usize);
         }
-        let one = analysis.areas_of_bytes("1700000000.geojson".as_ref(), snapshot_json(&features).as_bytes()).unwrap();
-        let two = analysis.areas_of_bytes("1700000000.geojson".as_ref(), snapshot_json(&shuffled).as_bytes()).unwrap();
+        let one = areas_of(&analysis, &features);
+        let two = areas_of(&analysis, &shuffled);
         for (x, y) in one.rows.iter().zip(&two.rows) {
             for s in Status::ALL {
                 let (p, q) = (x.status_km2(s), y.status_km2(s));
@@ -277,7 +278,7 @@ proptest! {
         let region = Region::new("r", vec![region]);
         let area = region.area_km2;
         let analysis = Analysis::new().with_regions(vec![region]);
-        let areas = analysis.areas_of_bytes("1700000000.geojson".as_ref(), snapshot_json(&features).as_bytes()).unwrap();
+        let areas = areas_of(&analysis, &features);
         let row = &areas.rows[1];
         let occupied = row.occupied_share.unwrap();
         let contested = row.contested_share.unwrap();
@@ -318,6 +319,13 @@ proptest! {
             }
         }
     }
+}
+
+/// The areas of one snapshot of these features, at 1700000000.
+fn areas_of(analysis: &Analysis, features: &[(Status, Polygon<f64>)]) -> crate::SnapshotAreas {
+    let time = chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap();
+    let snapshot = crate::Snapshot::from_geojson("1700000000.geojson", time, snapshot_json(features).as_bytes(), &ReadOptions::default()).unwrap();
+    analysis.areas([snapshot]).unwrap().remove(0)
 }
 
 /// The next status, for a feature that changes hands.
@@ -361,15 +369,15 @@ proptest! {
         };
         let (first, second) = (read(&before), read(&after));
         let region = Region::new("r", vec![region]);
-        let index = RegionIndex::new(Grid::default(), None, std::slice::from_ref(&region));
-        let mut timeline = Timeline::new();
-        timeline.advance(&index, &first);
+        let index = Arc::new(RegionIndex::new(Grid::default(), None, &[&region]));
+        let mut timeline = CellState::layers_only(Arc::clone(&index));
+        timeline.advance(&first);
         let earlier = timeline.cell_map();
-        timeline.advance(&index, &second);
+        timeline.advance(&second);
         let (_, by_cells) = change_between(&index, &earlier, &timeline.cell_map());
         let (e, l) = (Layers::build(&first.polygons, None), Layers::build(&second.polygons, None));
         let whole = Change::between(&e, &l);
-        let scale: f64 = Status::ALL.iter().map(|s| e.get(*s).area_km2() + l.get(*s).area_km2()).sum();
+        let scale: f64 = Status::ALL.iter().map(|s| e.get(*s).geodesic_area_km2() + l.get(*s).geodesic_area_km2()).sum();
         for (what, cells, layers) in [("total", &by_cells[0], whole.areas()), ("region", &by_cells[1], whole.within(&region).areas())] {
             for s in Status::ALL {
                 prop_assert!(close(cells.gained[s], layers.gained[s], scale), "{what} {s:?} gained: {} vs {}", cells.gained[s], layers.gained[s]);
@@ -395,8 +403,8 @@ proptest! {
     /// too many for REL).
     #[test]
     fn clipping_to_a_convex_polygon_agrees_with_the_boolean_operation((star_shape, other) in near_pair(), hole_km in 0.01f64..0.3) {
-        use frontline::convex::ConvexPolygon;
-        use frontline::layer::EdgeSplit;
+        use crate::geometry::convex::ConvexPolygon;
+        use crate::geometry::layer::EdgeModel;
         use geo::{BooleanOps, ConvexHull};
         let hull = other.convex_hull();
         let Some(convex) = ConvexPolygon::new(&hull) else {
@@ -411,7 +419,7 @@ proptest! {
         }
         let holed = Polygon::new(star_shape.exterior().clone(), vec![hole.exterior().clone()]);
         let clipped = convex.area_km2_within(&MultiPolygon::new(vec![holed.clone()]));
-        let exact = EdgeSplit::Straight.area_km2(&holed.intersection(&hull));
+        let exact = EdgeModel::Straight.area_km2(&holed.intersection(&hull));
         let length = |ring: &LineString<f64>| ring.0.windows(2).map(|w| (w[1].x - w[0].x).hypot(w[1].y - w[0].y)).sum::<f64>();
         let perimeter_deg = length(holed.exterior()) + length(hole.exterior()) + length(hull.exterior());
         let (Some(a), Some(b)) = (holed.bounding_rect(), hull.bounding_rect()) else {

@@ -1,0 +1,230 @@
+//! Arguments shared by the verbs: inputs, reading, places measured, engine, output.
+
+use clap::Args;
+use frontline::output::{write_file_atomically, Format, RecordWriter};
+use frontline::{read_area_of_interest_with, read_regions, Analysis, Classifier, EdgeModel, Engine, Error, ReadOptions, RegionOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Snapshot files or directories, and how they are read.
+#[derive(Args)]
+pub struct InputArgs {
+    /// Snapshot files (.geojson, .json, .geojson.gz) or directories of them.
+    #[arg(required = true)]
+    pub snapshots: Vec<PathBuf>,
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+/// How snapshots are read.
+#[derive(Args, Clone)]
+pub struct ReadArgs {
+    /// Classification: deepstate, all:<STATUS> or property:<KEY>.
+    #[arg(long, default_value = "deepstate")]
+    pub classify: String,
+    /// With --classify property:<KEY>: VALUE=STATUS, repeatable.
+    #[arg(long = "map", value_name = "VALUE=STATUS")]
+    pub map: Vec<String>,
+    /// Read the snapshot time from this property instead of the file name.
+    #[arg(long, value_name = "KEY")]
+    pub time_field: Option<String>,
+    /// Turn warnings (unclassified polygons, repaired rings) into errors.
+    #[arg(long)]
+    pub strict: bool,
+    /// The coordinate system of the snapshots (e.g. EPSG:3857), overriding their `crs`
+    /// member; other than WGS84 it needs the `proj` feature.
+    #[arg(long, value_name = "EPSG:NNNN")]
+    pub crs: Option<String>,
+}
+
+impl ReadArgs {
+    pub fn read_options(&self) -> Result<ReadOptions, Error> {
+        let mut classifier: Classifier = self.classify.parse().map_err(|e: String| Error::Usage(format!("--classify: {e}")))?;
+        for pair in &self.map {
+            classifier.add_mapping(pair).map_err(Error::Usage)?;
+        }
+        Ok(ReadOptions { classifier, time_field: self.time_field.clone(), crs: self.crs.clone(), ..ReadOptions::default() })
+    }
+}
+
+/// Where areas are measured.
+#[derive(Args)]
+pub struct PlaceArgs {
+    /// Clip every layer to the polygons of this GeoJSON file (the area of interest).
+    #[arg(long, value_name = "FILE")]
+    pub clip: Option<PathBuf>,
+    /// Regions to measure: a GeoJSON file or a directory of them; repeated, one set of
+    /// regions each (rows say which in `region_set`), the snapshots read once.
+    #[arg(long, value_name = "FILE|DIR")]
+    pub regions: Vec<PathBuf>,
+    /// The properties that name a region, tried in order (e.g. name:en,name); without any,
+    /// the file stem.
+    #[arg(long, default_value = "name", value_name = "KEY[,KEY...]", value_delimiter = ',')]
+    pub name_field: Vec<String>,
+    /// A property that identifies a region (e.g. @id): regions that share a name stay apart,
+    /// and rows carry it as region_id.
+    #[arg(long, value_name = "KEY")]
+    pub id_field: Option<String>,
+    /// Keep only the features of the regions files whose property KEY is VALUE (repeatable:
+    /// all must match).
+    #[arg(long = "where", value_name = "KEY=VALUE")]
+    pub filters: Vec<String>,
+    /// Keep only the regions of this name (repeatable).
+    #[arg(long = "region", value_name = "NAME")]
+    pub names: Vec<String>,
+}
+
+impl PlaceArgs {
+    /// How the regions files are read, edges as `edges` says.
+    pub fn region_options(&self, edges: EdgeModel) -> Result<RegionOptions, Error> {
+        let mut options = RegionOptions::default().name_fields(self.name_field.iter().map(|f| f.trim())).edges(edges);
+        options.id_field = self.id_field.clone();
+        options.names = self.names.clone();
+        for pair in &self.filters {
+            let (key, value) = pair
+                .split_once('=')
+                .ok_or_else(|| Error::Usage(format!("--where `{pair}`: expected KEY=VALUE (e.g. admin_level=10)")))?;
+            options = options.keep_where(key.trim(), value.trim());
+        }
+        Ok(options)
+    }
+
+    /// An analysis reading as `read` says, clipped and with regions as these options say:
+    /// one set of regions per `--regions`, named after its file when there are several.
+    /// Region and outline edges are treated as `edges` says, like the snapshots' own.
+    pub fn analysis(&self, read: &ReadArgs, edges: EdgeModel) -> Result<Analysis, Error> {
+        let options = self.region_options(edges)?;
+        let mut analysis = Analysis::new().with_read(read.read_options()?).with_edges(edges);
+        // The outline and the regions are read and repaired side by side.
+        let (clip, sets) = rayon::join(
+            || self.clip.as_ref().map(|clip| read_area_of_interest_with(clip, edges)).transpose(),
+            || self.regions.iter().map(|input| read_regions(std::slice::from_ref(input), &options)).collect::<Result<Vec<_>, Error>>(),
+        );
+        if let Some(clip) = clip? {
+            analysis = analysis.with_clip(clip);
+        }
+        let sets = sets?;
+        if let [one] = sets.as_slice() {
+            return Ok(analysis.with_regions(one.clone()));
+        }
+        let names = set_names(&self.regions);
+        for (name, regions) in names.into_iter().zip(sets) {
+            analysis = analysis.with_region_set(name, regions);
+        }
+        Ok(analysis)
+    }
+}
+
+/// The names of sets of regions: their files' stems, or the paths where stems repeat.
+fn set_names(inputs: &[PathBuf]) -> Vec<String> {
+    let stem = |p: &Path| {
+        let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        name.split('.').next().unwrap_or(&name).to_string()
+    };
+    let stems: Vec<String> = inputs.iter().map(|p| stem(p)).collect();
+    inputs
+        .iter()
+        .zip(&stems)
+        .map(|(path, s)| match stems.iter().filter(|t| *t == s).count() {
+            1 => s.clone(),
+            _ => path.display().to_string(),
+        })
+        .collect()
+}
+
+/// How areas are computed.
+#[derive(Args)]
+pub struct EngineArgs {
+    /// indexed (layers in grid cells, unchanged cells reused) or plain (whole-layer
+    /// boolean operations, the reference).
+    #[arg(long, default_value = "indexed")]
+    pub engine: Engine,
+    /// Side of the indexed engine's grid cells, in degrees.
+    #[arg(long, default_value_t = 0.25, value_name = "DEG")]
+    pub cell_deg: f64,
+    /// Measure edges as geodesics: split those longer than this along their straight line
+    /// (1 gives the figures from before straight edges were measured exactly), or 0 to
+    /// keep every edge a geodesic (as pyproj measures a polygon). By default every edge is
+    /// the straight line in longitude/latitude that the map draws, measured exactly.
+    #[arg(long, value_name = "KM")]
+    pub max_edge_km: Option<f64>,
+}
+
+impl EngineArgs {
+    /// The analysis of `places` read as `read` says, with this engine; regions, outline and
+    /// snapshots all treat their edges as `--max-edge-km` says.
+    pub fn analysis(&self, places: &PlaceArgs, read: &ReadArgs) -> Result<Analysis, Error> {
+        let edges = self.edges()?;
+        if !(self.cell_deg.is_finite() && (1e-4..=90.0).contains(&self.cell_deg)) {
+            return Err(Error::Usage(format!("--cell-deg {}: expected degrees between 0.0001 and 90", self.cell_deg)));
+        }
+        Ok(places.analysis(read, edges)?.with_engine(self.engine).with_cell_deg(self.cell_deg))
+    }
+
+    fn edges(&self) -> Result<EdgeModel, Error> {
+        match self.max_edge_km {
+            None => Ok(EdgeModel::Straight),
+            // every edge a geodesic, with points along the long ones so that cuts stay on them
+            Some(0.0) => Ok(EdgeModel::Geodesic(EdgeModel::MAX_EDGE_M)),
+            Some(km) if km.is_finite() && km > 0.0 => Ok(EdgeModel::StraightLonLat(km * 1000.0)),
+            Some(km) => Err(Error::Usage(format!("--max-edge-km {km}: expected a positive number of kilometres, or 0"))),
+        }
+    }
+}
+
+/// Where and how rows are written.
+#[derive(Args)]
+pub struct OutputArgs {
+    /// Output format: table, csv or json.
+    #[arg(long, default_value = "table")]
+    pub format: Format,
+    /// Write to this file (complete or not at all) instead of standard output.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+}
+
+impl OutputArgs {
+    /// Runs `write` with a record writer on the output: a file is written to a temporary
+    /// name and renamed once complete (nothing is left of a failed run); standard output
+    /// closed early (`| head`) is not an error.
+    pub fn with_writer<T: serde::Serialize + Sync + Clone>(
+        &self,
+        write: impl FnOnce(&mut RecordWriter<'_, T>) -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        let mut failure = None;
+        let run = |out: &mut dyn Write| -> std::io::Result<()> {
+            let mut writer = RecordWriter::new(self.format, out);
+            match write(&mut writer) {
+                Ok(()) => writer.finish(),
+                Err(e) => {
+                    failure = Some(e);
+                    Err(std::io::Error::other("stopped"))
+                }
+            }
+        };
+        let written = match &self.output {
+            Some(path) => write_file_atomically(path, run).map_err(|source| Error::Write { path: path.clone(), source }),
+            None => {
+                let stdout = std::io::stdout();
+                let mut out = std::io::BufWriter::new(stdout.lock());
+                match run(&mut out).and_then(|_| out.flush()) {
+                    Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                    other => other.map_err(|source| Error::Write { path: "<stdout>".into(), source }),
+                }
+            }
+        };
+        let shown: PathBuf = self.output.clone().unwrap_or_else(|| "<stdout>".into());
+        match failure {
+            // (the reader of standard output went away, as `| head` does: not an error)
+            Some(Error::Write { source, .. }) if self.output.is_none() && source.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            Some(Error::Write { source, .. }) => Err(Error::Write { path: shown, source }),
+            Some(e) => Err(e),
+            None => written,
+        }
+    }
+}
+
+/// Maps a write error of the record writer into the crate's error, naming the output.
+pub fn written(result: std::io::Result<()>) -> Result<(), Error> {
+    result.map_err(|source| Error::Write { path: "<output>".into(), source })
+}
