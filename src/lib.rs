@@ -52,6 +52,8 @@ pub mod classify;
 pub mod convex;
 pub mod crs;
 pub mod error;
+#[cfg(feature = "fetch")]
+pub mod fetch;
 mod geojson;
 pub mod grid;
 pub mod index;
