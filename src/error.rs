@@ -67,6 +67,22 @@ pub enum Error {
         /// What the operating system said.
         source: std::io::Error,
     },
+    /// A download failed after its retries: the connection, a timeout or an HTTP status.
+    #[error("{url}: {message}")]
+    Fetch {
+        /// What was requested.
+        url: String,
+        /// Why it failed.
+        message: String,
+    },
+    /// Some files of a fetch could not be had after their retries; the rest were kept.
+    #[error("{dir}: {failed} file(s) could not be fetched (run again to fetch what is missing)", dir = .dir.display())]
+    Incomplete {
+        /// The archive directory.
+        dir: PathBuf,
+        /// How many files are missing.
+        failed: usize,
+    },
     /// A chart could not be drawn.
     #[error("{path}: cannot draw the chart: {message}", path = .path.display())]
     Chart {
@@ -81,7 +97,7 @@ impl Error {
     /// True when the error is about the input (data or arguments), as opposed to a failure
     /// of the machine (an output that cannot be written). The CLI exits with 2 for these.
     pub fn is_bad_input(&self) -> bool {
-        !matches!(self, Error::Write { .. } | Error::Chart { .. })
+        !matches!(self, Error::Write { .. } | Error::Chart { .. } | Error::Fetch { .. } | Error::Incomplete { .. })
     }
 
     pub(crate) fn io(path: &Path, source: std::io::Error) -> Self {

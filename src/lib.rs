@@ -40,9 +40,9 @@
 //!
 //! ## Features
 //!
-//! `cli` (the `frontline` command) and `report` (`report.md` and its charts) are on by
-//! default; `frontline = { version = "0.2", default-features = false }` builds the engine
-//! alone. `proj` reads other coordinate systems (it builds PROJ from source).
+//! `cli` (the `frontline` command), `report` (`report.md` and its charts) and `fetch` (an
+//! HTTP client for the map's API, [`fetch`]) are on by default;
+//! `frontline = { version = "0.2", default-features = false }` builds the engine alone. `proj` reads other coordinate systems (it builds PROJ from source).
 #![deny(missing_docs)]
 
 mod engine;
@@ -68,4 +68,6 @@ pub use input::classify::{Classification, Classifier, Unclassified};
 pub use input::read::{snapshot_files, ReadOptions, ScanReport, Warning, WarningKind};
 pub use input::region::{read_area_of_interest, read_area_of_interest_with, read_regions, Region, RegionOptions};
 pub use input::snapshot::Snapshot;
+#[cfg(feature = "fetch")]
+pub use input::fetch;
 pub use status::{PerStatus, Status};

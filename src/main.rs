@@ -38,6 +38,10 @@ enum Command {
     /// week, contested share of the regions, a map of the last week's change. With no
     /// snapshots, on a synthetic timeline (written to DIR/synthetic/).
     Report(cli::report::ReportArgs),
+    /// Fetch the DeepState map's snapshots missing from DIR (DIR/<id>.geojson.gz, with
+    /// --areas DIR/<id>.areas.json): retried on network faults, written complete or not at all.
+    #[cfg(feature = "fetch")]
+    Fetch(cli::fetch::FetchArgs),
 }
 
 fn main() -> ExitCode {
@@ -53,6 +57,8 @@ fn main() -> ExitCode {
         Command::Changes(args) => cli::measure::changes(args),
         Command::Synth(args) => cli::report::synth(args),
         Command::Report(args) => cli::report::report(args, cli.quiet),
+        #[cfg(feature = "fetch")]
+        Command::Fetch(args) => cli::fetch::fetch(args, cli.quiet),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -2,6 +2,8 @@
 //! printing.
 
 pub mod args;
+#[cfg(feature = "fetch")]
+pub mod fetch;
 pub mod measure;
 pub mod report;
 pub mod warnings;

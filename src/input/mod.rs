@@ -2,6 +2,8 @@
 
 pub(crate) mod classify;
 pub(crate) mod crs;
+#[cfg(feature = "fetch")]
+pub mod fetch;
 pub(crate) mod geojson;
 pub(crate) mod read;
 pub(crate) mod region;

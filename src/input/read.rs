@@ -128,7 +128,9 @@ pub fn snapshot_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
 fn is_geojson_name(name: &str) -> bool {
     let name = name.to_ascii_lowercase();
     let name = name.strip_suffix(".gz").unwrap_or(&name);
-    name.ends_with(".geojson") || name.ends_with(".json")
+    // `{id}.areas.json` beside the snapshots is the map's own area statistics (as
+    // `frontline fetch --areas` writes them), a JSON array and no snapshot.
+    (name.ends_with(".geojson") || name.ends_with(".json")) && !name.ends_with(".areas.json")
 }
 
 pub(crate) fn file_name(path: &Path) -> String {
@@ -802,6 +804,22 @@ pub(crate) fn region_polygons(geometry: &RawGeometry, out: &mut Vec<Polygon<f64>
 mod tests {
     use super::*;
     use std::io::Write;
+
+    #[test]
+    fn a_directory_of_snapshots_skips_area_statistics() {
+        for name in ["1.geojson", "1.GeoJSON.gz", "2.json", "2.json.gz", "b.areas.geojson"] {
+            assert!(is_geojson_name(name), "{name}");
+        }
+        for name in ["1.areas.json", "1.AREAS.JSON", "1.areas.json.gz", "1.txt", ".1.geojson.gz.7.tmp"] {
+            assert!(!is_geojson_name(name), "{name}");
+        }
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["1754251105.geojson.gz", "1754251105.areas.json", "notes.txt"] {
+            std::fs::write(dir.path().join(name), b"{}").unwrap();
+        }
+        let files = snapshot_files(&[dir.path().to_path_buf()]).unwrap();
+        assert_eq!(files, vec![dir.path().join("1754251105.geojson.gz")]);
+    }
 
     fn gzip(text: &[u8]) -> Vec<u8> {
         let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
