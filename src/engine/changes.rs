@@ -76,6 +76,8 @@ pub(crate) struct ChangeRun<'a> {
     labels: Vec<Label>,
     columns: Columns,
     cumulative: Vec<f64>,
+    /// Whether a period was handed on already.
+    compared_any: bool,
     reports: BTreeMap<usize, ScanReport>,
 }
 
@@ -105,6 +107,7 @@ impl<'a> ChangeRun<'a> {
             cumulative: vec![0.0; labels.len()],
             labels,
             columns: analysis.columns(),
+            compared_any: false,
             reports: BTreeMap::new(),
         }
     }
@@ -166,11 +169,16 @@ impl<'a> ChangeRun<'a> {
                 change,
                 rows: Vec::with_capacity(self.labels.len()),
             };
+            let every_row = !self.analysis.changed_only || !self.compared_any;
             for ((label, a), sum) in self.labels.iter().zip(&areas).zip(self.cumulative.iter_mut()) {
                 *sum += a.net(crate::Status::Occupied);
-                let row = ChangeRow::new(&period, label, self.columns, a, *sum);
-                period.rows.push(row);
+                // (with `changed_only`, a region that neither gained nor lost anything has
+                // no row: its change is zero)
+                if every_row || *a != ChangeAreas::default() {
+                    period.rows.push(ChangeRow::new(&period, label, self.columns, a, *sum));
+                }
             }
+            self.compared_any = true;
             each(period)?;
         }
         // Periods come in time order: later ones never compare earlier snapshots.
