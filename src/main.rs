@@ -121,6 +121,10 @@ struct ReadArgs {
     /// member; other than WGS84 it needs the `proj` feature.
     #[arg(long, value_name = "EPSG:NNNN")]
     crs: Option<String>,
+    /// Refuse a file holding more than N MiB of text (once decompressed), whatever its gzip
+    /// trailer claims.
+    #[arg(long, value_name = "N", default_value_t = frontline::read::DEFAULT_MAX_TEXT_BYTES >> 20)]
+    max_text_mb: u64,
 }
 
 /// Where areas are measured.
@@ -164,7 +168,8 @@ impl ReadArgs {
         for pair in &self.map {
             classifier.add_mapping(pair).map_err(Error::Usage)?;
         }
-        Ok(ReadOptions { classifier, time_field: self.time_field.clone(), crs: self.crs.clone() })
+        let max_text_bytes = self.max_text_mb.saturating_mul(1 << 20);
+        Ok(ReadOptions { classifier, time_field: self.time_field.clone(), crs: self.crs.clone(), max_text_bytes })
     }
 }
 

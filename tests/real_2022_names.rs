@@ -104,7 +104,7 @@ fn the_2022_differences_are_names_the_peer_cannot_read_and_disjointness() {
             feature["properties"]["peer"] = theirs.map_or(Value::Null, |s| Value::from(s.as_str()));
         }
         let bytes = serde_json::to_vec(&doc).unwrap();
-        let options = ReadOptions { classifier: as_the_peer_reads.clone(), time_field: None, crs: None };
+        let options = ReadOptions { classifier: as_the_peer_reads.clone(), ..ReadOptions::default() };
         let snapshot = parse_snapshot(file, &bytes, &options).unwrap();
         let name = snapshot.name();
         for status in [Status::Occupied, Status::Contested] {
