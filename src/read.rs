@@ -148,6 +148,13 @@ pub fn snapshot_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
                     found.push(path);
                 }
             }
+            if found.is_empty() {
+                // (else every verb runs on nothing and says nothing)
+                return Err(Error::Usage(format!(
+                    "{}: no snapshot found: no .geojson, .json, .geojson.gz or .json.gz file in this directory (subdirectories are not read)",
+                    input.display()
+                )));
+            }
             found.sort();
             files.extend(found);
         } else {
@@ -257,8 +264,15 @@ fn gunzip(raw: &[u8], out: &mut Vec<u8>, limit: u64) -> std::result::Result<(), 
     Ok(())
 }
 
+/// GeoJSON text without the UTF-8 byte-order mark that Windows programs write at its start
+/// (JSON has none, and serde refuses it as invalid).
+fn without_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
+}
+
 /// Parses GeoJSON text, turning serde's messages into errors naming the file and feature.
 pub(crate) fn parse_document<'a>(path: &Path, bytes: &'a [u8]) -> Result<RawDocument<'a>> {
+    let bytes = without_bom(bytes);
     serde_json::from_slice::<RawDocument>(bytes).map_err(|e| {
         // Errors inside a feature arrive wrapped (to carry the index), which hides whether
         // the JSON itself is broken: a second, plain pass tells.
@@ -417,7 +431,7 @@ impl SnapshotReader {
         if self.options.time_field.is_some() || self.options.crs.is_some() {
             return None;
         }
-        let doc: LazyDocument = serde_json::from_slice(text).ok()?;
+        let doc: LazyDocument = serde_json::from_slice(without_bom(text)).ok()?;
         let unused = [doc.crs, doc.geometry, doc.properties, doc.coordinates, doc.geometries];
         if doc.kind.as_deref() != Some("FeatureCollection") || unused.iter().any(Option::is_some) {
             return None;
@@ -504,6 +518,7 @@ fn text_key(bytes: &[u8]) -> u64 {
 /// Like [`read_snapshot`], on bytes already in memory; `path` names them in errors and
 /// gives the time when the text does not.
 pub fn parse_snapshot(path: &Path, bytes: &[u8], options: &ReadOptions) -> Result<Snapshot> {
+    let bytes = without_bom(bytes);
     let doc = parse_document(path, bytes)?;
     let reprojection = reprojection(path, &doc, options.crs.as_deref())?;
     let features = document_features(path, &doc)?;
@@ -978,5 +993,25 @@ mod tests {
         assert!(zipped_error.contains(&expected), "{zipped_error}");
         let options = ReadOptions { max_text_bytes: limit + 1, ..ReadOptions::default() };
         assert!(read_snapshot(&plain, &options).is_ok() && read_snapshot(&zipped, &options).is_ok());
+    }
+
+    /// Windows programs start UTF-8 text with a byte-order mark: read as without it, by
+    /// the reader that takes over features too.
+    #[test]
+    fn a_byte_order_mark_is_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"Окуповано"},"geometry":{"type":"Polygon","coordinates":[[[37,48],[37.1,48],[37.1,48.1],[37,48]]]}}]}"#;
+        let plain = dir.path().join("1700000000.geojson");
+        std::fs::write(&plain, text).unwrap();
+        let marked = dir.path().join("1700086400.geojson");
+        std::fs::write(&marked, [&b"\xEF\xBB\xBF"[..], text.as_bytes()].concat()).unwrap();
+        let mut reader = SnapshotReader::new(&ReadOptions::default());
+        let first = reader.read(&plain).unwrap();
+        let second = reader.read(&marked).unwrap();
+        let alone = read_snapshot(&marked, &ReadOptions::default()).unwrap();
+        assert_eq!(first.polygons.occupied.len(), 1);
+        assert_eq!(second.polygons.occupied, first.polygons.occupied);
+        assert_eq!(alone.polygons.occupied, first.polygons.occupied);
+        assert_eq!(alone.report, second.report);
     }
 }

@@ -309,3 +309,56 @@ fn too_much_text_is_refused_with_the_limit_named() {
     assert_eq!(outcome.code, Some(2), "{}", outcome.stderr);
     assert!(outcome.stderr.contains("more than the limit of 1 MiB"), "{}", outcome.stderr);
 }
+
+/// A snapshot, an outline and a region saved with a UTF-8 byte-order mark (as Windows
+/// programs do) read as the same files without one.
+#[test]
+fn a_byte_order_mark_is_accepted_in_every_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let outline = r#"{"type":"Feature","properties":{"name":"box"},"geometry":{"type":"Polygon","coordinates":[[[36.9,47.9],[37.2,47.9],[37.2,48.2],[36.9,48.2],[36.9,47.9]]]}}"#;
+    let region = r#"{"type":"Feature","properties":{"name":"west"},"geometry":{"type":"Polygon","coordinates":[[[36.9,47.9],[37.05,47.9],[37.05,48.2],[36.9,48.2],[36.9,47.9]]]}}"#;
+    let snapshot = collection(&[GOOD_FEATURE]);
+    let mut outputs = Vec::new();
+    for (folder, mark) in [("plain", ""), ("marked", "\u{feff}")] {
+        let sub = dir.path().join(folder);
+        std::fs::create_dir(&sub).unwrap();
+        let snapshot = write(&sub, "1700000000.geojson", format!("{mark}{snapshot}").as_bytes());
+        let zipped = write(&sub, "1700086400.geojson.gz", &gzip(&format!("{mark}{}", collection(&[GOOD_FEATURE]))));
+        let outline = write(&sub, "outline.geojson", format!("{mark}{outline}").as_bytes());
+        let region = write(&sub, "west.geojson", format!("{mark}{region}").as_bytes());
+        let output = Command::new(env!("CARGO_BIN_EXE_frontline"))
+            .args(["areas", "--format", "csv", "--clip", outline.to_str().unwrap(), "--regions", region.to_str().unwrap()])
+            .args([&snapshot, &zipped])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{folder}: {}", String::from_utf8_lossy(&output.stderr));
+        outputs.push(String::from_utf8(output.stdout).unwrap());
+    }
+    assert_eq!(outputs[0], outputs[1]);
+    // (two snapshots, each a total and a region row, the region holding the occupied cell)
+    assert_eq!(outputs[1].lines().count(), 5, "{}", outputs[1]);
+    assert!(outputs[1].lines().nth(2).unwrap().contains(",west,"), "{}", outputs[1]);
+}
+
+/// A directory without snapshots: said, naming it and the files looked for, exit 2 (every
+/// verb printed nothing and exited 0 before).
+#[test]
+fn an_empty_directory_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    write(&empty, "notes.txt", b"not a snapshot");
+    std::fs::create_dir(empty.join("nested")).unwrap();
+    write(&empty.join("nested"), "1700000000.geojson", collection(&[GOOD_FEATURE]).as_bytes());
+    let out = dir.path().join("report");
+    for args in [vec!["scan"], vec!["areas"], vec!["changes"], vec!["report", "--out", out.to_str().unwrap()]] {
+        let outcome = run(&[args.clone(), vec![empty.to_str().unwrap()]].concat());
+        let message = outcome.stderr.trim_end();
+        assert_eq!(outcome.code, Some(2), "{args:?}: {message}");
+        assert_eq!(
+            message,
+            format!("frontline: {}: no snapshot found: no .geojson, .json, .geojson.gz or .json.gz file in this directory (subdirectories are not read)", empty.display()),
+            "{args:?}"
+        );
+    }
+}
