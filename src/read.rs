@@ -975,7 +975,7 @@ mod tests {
     fn files_over_the_limit_are_refused_naming_them() {
         let dir = tempfile::tempdir().unwrap();
         let feature = r#"{"type":"Feature","properties":{"name":"Окуповано"},"geometry":{"type":"Polygon","coordinates":[[[37,48],[37.1,48],[37.1,48.1],[37,48]]]}}"#;
-        let text = format!(r#"{{"type":"FeatureCollection","features":[{}]}}"#, vec![feature; 10].join(","));
+        let text = format!(r#"{{"type":"FeatureCollection","features":[{}]}}"#, [feature; 10].join(","));
         let text = text.as_bytes();
         let plain = dir.path().join("1700000000.geojson");
         std::fs::write(&plain, text).unwrap();
