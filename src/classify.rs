@@ -136,7 +136,7 @@ fn normalize(s: &str) -> String {
 }
 
 /// Words of each status in DeepState names, Ukrainian and English, lowercase, matched as
-/// whole words (see [`matches`]): `word` is the word itself, `stem*` any word starting so,
+/// whole words (see [`Part`]): `word` is the word itself, `stem*` any word starting so,
 /// `stem+` the stem with an adjective ending (Ukrainian inflects: `звільнен+` is
 /// звільнено, звільнена, звільнені, звільненої...) but not the neuter `-е`, which is how
 /// villages are named (Кримське, Вільне). Several words match consecutive words. Stems
@@ -241,18 +241,22 @@ pub fn deepstate_status(name: &str, fill: Option<&str>) -> Classification {
 }
 
 /// A folded name without its machine tokens (`geojson.status.unknown`: their words are not
-/// the name's), and its first token after `geojson.`.
+/// the name's), its apostrophes made one (Придністров'я is written with any of four), and
+/// its first token after `geojson.`.
 fn without_tokens(folded: &str) -> (String, Option<String>) {
     let is_token = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-');
     let (mut text, mut token, mut rest) = (String::with_capacity(folded.len()), None, folded);
+    let push = |text: &mut String, part: &str| {
+        text.extend(part.chars().map(|c| if matches!(c, '\u{2019}' | '\u{02bc}' | '\u{2018}' | '`') { '\'' } else { c }));
+    };
     while let Some(start) = rest.find("geojson.") {
-        text.push_str(&rest[..start]);
+        push(&mut text, &rest[..start]);
         let after = &rest[start + "geojson.".len()..];
         let end = after.find(|c: char| !is_token(c)).unwrap_or(after.len());
         token.get_or_insert_with(|| after[..end].to_string());
         rest = &after[end..];
     }
-    text.push_str(rest);
+    push(&mut text, rest);
     (text, token)
 }
 
@@ -274,45 +278,65 @@ fn token_status(token: &str) -> Option<Option<Status>> {
 /// precedence order.
 fn words_status(text: &str) -> Option<Option<Status>> {
     let words = words_of(text);
-    if FOREIGN_WORDS.iter().any(|w| matches(&words, w)) {
-        return Some(None);
-    }
-    [(Status::Occupied, OCCUPIED_WORDS), (Status::Contested, CONTESTED_WORDS), (Status::Liberated, LIBERATED_WORDS)]
-        .into_iter()
-        .find(|(_, list)| list.iter().any(|w| matches(&words, w)))
-        .map(|(status, _)| Some(status))
+    let matched = |pattern: &Vec<Part>| {
+        words.windows(pattern.len()).any(|window| window.iter().zip(pattern).all(|(word, part)| part.matches(word)))
+    };
+    patterns().iter().find(|(_, list)| list.iter().any(matched)).map(|(status, _)| *status)
 }
 
-/// The words of a (folded) text: runs of letters, with their combining marks and inner
-/// apostrophes (Придністров'я, written with any of four apostrophes); digits and
-/// punctuation separate them ("Taken back16.04" holds "back").
-fn words_of(text: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut word = String::new();
-    for c in text.chars().chain([' ']) {
-        let c = if matches!(c, '\u{2019}' | '\u{02bc}' | '\u{2018}' | '`') { '\'' } else { c };
-        if c.is_alphabetic() || c == '\'' || ('\u{300}'..='\u{36f}').contains(&c) {
-            word.push(c);
-        } else if !word.is_empty() {
-            let trimmed = word.trim_matches('\'');
-            if !trimmed.is_empty() {
-                words.push(trimmed.to_string());
-            }
-            word.clear();
+/// The words of a folded text: runs of letters, with their combining marks and inner
+/// apostrophes; digits and punctuation separate them ("Taken back16.04" holds "back").
+fn words_of(text: &str) -> Vec<&str> {
+    let in_word = |c: char| c.is_alphabetic() || c == '\'' || ('\u{300}'..='\u{36f}').contains(&c);
+    text.split(|c: char| !in_word(c)).map(|w| w.trim_matches('\'')).filter(|w| !w.is_empty()).collect()
+}
+
+/// One word of a pattern of [`OCCUPIED_WORDS`] and the like.
+enum Part {
+    /// `word`: the word itself.
+    Word(&'static str),
+    /// `stem*`: a word starting so.
+    Stem(&'static str),
+    /// `stem+`: the stem and one of [`ADJECTIVE_ENDINGS`].
+    Adjective(&'static str),
+}
+
+impl Part {
+    fn parse(part: &'static str) -> Part {
+        match (part.strip_suffix('*'), part.strip_suffix('+')) {
+            (Some(stem), _) => Part::Stem(stem),
+            (_, Some(stem)) => Part::Adjective(stem),
+            _ => Part::Word(part),
         }
     }
-    words
+
+    fn matches(&self, word: &str) -> bool {
+        match *self {
+            Part::Word(part) => word == part,
+            Part::Stem(stem) => word.starts_with(stem),
+            Part::Adjective(stem) => word.strip_prefix(stem).is_some_and(|end| ADJECTIVE_ENDINGS.contains(&end)),
+        }
+    }
 }
 
-/// Whether consecutive words match a pattern of [`OCCUPIED_WORDS`] and the like.
-fn matches(words: &[String], pattern: &str) -> bool {
-    let parts: Vec<&str> = pattern.split(' ').collect();
-    let one = |word: &str, part: &str| match (part.strip_suffix('*'), part.strip_suffix('+')) {
-        (Some(stem), _) => word.starts_with(stem),
-        (_, Some(stem)) => word.strip_prefix(stem).is_some_and(|end| ADJECTIVE_ENDINGS.contains(&end)),
-        _ => word == part,
-    };
-    words.windows(parts.len()).any(|window| window.iter().zip(&parts).all(|(w, p)| one(w, p)))
+/// A word list as patterns of parts, with its status (`None`: outside Ukraine).
+type Patterns = (Option<Status>, Vec<Vec<Part>>);
+
+/// The word lists as patterns, parsed once (every polygon of a snapshot is classified), in
+/// precedence order.
+fn patterns() -> &'static [Patterns] {
+    static PATTERNS: std::sync::OnceLock<Vec<Patterns>> = std::sync::OnceLock::new();
+    PATTERNS.get_or_init(|| {
+        [
+            (None, FOREIGN_WORDS),
+            (Some(Status::Occupied), OCCUPIED_WORDS),
+            (Some(Status::Contested), CONTESTED_WORDS),
+            (Some(Status::Liberated), LIBERATED_WORDS),
+        ]
+        .into_iter()
+        .map(|(status, list)| (status, list.iter().map(|pattern| pattern.split(' ').map(Part::parse).collect()).collect()))
+        .collect()
+    })
 }
 
 #[cfg(test)]
@@ -374,7 +398,8 @@ mod tests {
         assert!(ds("Unoccupied").is_err());
         assert_eq!(ds("Сірої зони"), Ok(Contested));
         assert!(ds("Сірий Яр").is_err());
-        assert_eq!(words_of("taken back16.04 придністров\u{2019}я 'x'"), ["taken", "back", "придністров'я", "x"]);
+        assert_eq!(words_of("taken back16.04 придністров'я 'x'"), ["taken", "back", "придністров'я", "x"]);
+        assert!(ds("Придністров\u{2019}я").unwrap_err().foreign);
     }
 
     #[test]
