@@ -32,6 +32,18 @@ pub enum Error {
         /// What is wrong with it.
         message: String,
     },
+    /// A file holds more text than the reading limit (`ReadOptions::max_text_bytes`, the
+    /// `--max-text-mb` option): refused before it is read whole.
+    #[error("{path}: {what} (raise the limit with --max-text-mb)", path = .path.display(), what = too_large(*.size, *.limit))]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// The file's length when that alone is over the limit; `None` when its text is,
+        /// once decompressed.
+        size: Option<u64>,
+        /// The limit, in bytes of text.
+        limit: u64,
+    },
     /// No time could be found for a snapshot.
     #[error("{path}: no snapshot time: name the file `<unix seconds>.geojson`, put a date (YYYYMMDD or YYYY-MM-DD) in its name, or give --time-field", path = .path.display())]
     NoTime {
@@ -110,6 +122,24 @@ impl Error {
 
     pub(crate) fn feature(path: &Path, index: usize, message: impl Into<String>) -> Self {
         Error::Feature { path: path.to_path_buf(), index, message: message.into() }
+    }
+}
+
+/// The message of [`Error::TooLarge`].
+fn too_large(size: Option<u64>, limit: u64) -> String {
+    match size {
+        Some(size) => format!("the file is {}, more than the limit of {} of text", mib(size), mib(limit)),
+        None => format!("the text is more than the limit of {} once decompressed", mib(limit)),
+    }
+}
+
+/// A size for a person: whole MiB as such, else to a tenth, and bytes below 1 MiB.
+fn mib(bytes: u64) -> String {
+    const MIB: u64 = 1 << 20;
+    match bytes {
+        b if b < MIB => format!("{b} bytes"),
+        b if b % MIB == 0 => format!("{} MiB", b / MIB),
+        b => format!("{:.1} MiB", b as f64 / MIB as f64),
     }
 }
 

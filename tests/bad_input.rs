@@ -21,6 +21,14 @@ fn gzip(text: &str) -> Vec<u8> {
     encoder.finish().unwrap()
 }
 
+/// A gzip file whose trailer claims a text of 4 GiB (0xFFFFFFF0 bytes).
+fn forged_trailer(text: &str) -> Vec<u8> {
+    let mut bytes = gzip(text);
+    let n = bytes.len();
+    bytes[n - 4..].copy_from_slice(&0xFFFF_FFF0u32.to_le_bytes());
+    bytes
+}
+
 struct Outcome {
     code: Option<i32>,
     stderr: String,
@@ -59,6 +67,7 @@ fn cases() -> Vec<(&'static str, Vec<u8>, Vec<&'static str>)> {
         ("no-time-here.geojson", collection(&[GOOD_FEATURE]).into_bytes(), vec!["no-time-here.geojson", "no snapshot time"]),
         ("1700000012.geojson", br#"{"features": []}"#.to_vec(), vec!["1700000012.geojson", "type"]),
         ("1700000013.geojson", collection(&[&polygon_feature("[[[-180,-90],[180,-90],[180,90],[-180,90],[-180,-90]]]")]).into_bytes(), vec!["feature 0", "spans 360.0° of longitude", "antimeridian"]),
+        ("1700000014.geojson.gz", forged_trailer(&collection(&[])), vec!["1700000014.geojson.gz", "gzip", "checksum"]),
     ]
 }
 
@@ -249,4 +258,107 @@ fn an_unclosed_ring_measures_as_the_closed_one() {
         text.lines().nth(1).unwrap().split(',').skip(2).map(str::to_string).collect::<Vec<_>>()
     };
     assert_eq!(csv(&closed), csv(&open));
+}
+
+/// Ten empty collections whose gzip trailers claim 4 GiB each, read in parallel within
+/// 1 GB of address space: the checksum error, not an allocation failure (the trailer sized
+/// the buffer before, 4.2 GB a file). Linux only (`ulimit -v`).
+#[cfg(target_os = "linux")]
+#[test]
+fn forged_gzip_trailers_do_not_take_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..10 {
+        write(dir.path(), &format!("{}.geojson.gz", 1_700_000_000 + i), &forged_trailer(&collection(&[])));
+    }
+    let output = Command::new("sh")
+        .args(["-c", "ulimit -v 1000000 && exec \"$0\" \"$@\"", env!("CARGO_BIN_EXE_frontline"), "scan"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{message}");
+    assert_eq!(message.trim_end().lines().count(), 1, "{message}");
+    assert!(message.contains(".geojson.gz: gzip: corrupt gzip stream does not have a matching checksum"), "{message}");
+}
+
+/// Past `--max-text-mb`: a plain file by its length, a gzip file by its text (5 MB of
+/// spaces in a few kB), one line naming the file and the option, exit 2, for every verb
+/// that reads snapshots; and the default limit (1 GiB) lets them through.
+#[test]
+fn too_much_text_is_refused_with_the_limit_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let padded = format!("{}{}", collection(&[GOOD_FEATURE]), " ".repeat(5_000_000));
+    let plain = write(dir.path(), "1700000000.geojson", padded.as_bytes());
+    let zipped = write(dir.path(), "1700000001.geojson.gz", &gzip(&padded));
+    assert!(std::fs::metadata(&zipped).unwrap().len() < 1 << 20);
+    let expected = [
+        (&plain, "1700000000.geojson: the file is 4.8 MiB, more than the limit of 1 MiB of text (raise the limit with --max-text-mb)"),
+        (&zipped, "1700000001.geojson.gz: the text is more than the limit of 1 MiB once decompressed (raise the limit with --max-text-mb)"),
+    ];
+    for (file, text) in expected {
+        for command in ["scan", "areas", "changes"] {
+            let outcome = run(&[command, "--max-text-mb", "1", file.to_str().unwrap()]);
+            let message = outcome.stderr.trim_end();
+            assert_eq!(outcome.code, Some(2), "{command}: {message}");
+            assert_eq!(message, format!("frontline: {}/{text}", dir.path().display()), "{command}");
+        }
+        assert_eq!(run(&["scan", file.to_str().unwrap()]).code, Some(0));
+    }
+    let out = dir.path().join("report");
+    let outcome = run(&["report", "--max-text-mb", "1", "--out", out.to_str().unwrap(), zipped.to_str().unwrap()]);
+    assert_eq!(outcome.code, Some(2), "{}", outcome.stderr);
+    assert!(outcome.stderr.contains("more than the limit of 1 MiB"), "{}", outcome.stderr);
+}
+
+/// A snapshot, an outline and a region saved with a UTF-8 byte-order mark (as Windows
+/// programs do) read as the same files without one.
+#[test]
+fn a_byte_order_mark_is_accepted_in_every_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let outline = r#"{"type":"Feature","properties":{"name":"box"},"geometry":{"type":"Polygon","coordinates":[[[36.9,47.9],[37.2,47.9],[37.2,48.2],[36.9,48.2],[36.9,47.9]]]}}"#;
+    let region = r#"{"type":"Feature","properties":{"name":"west"},"geometry":{"type":"Polygon","coordinates":[[[36.9,47.9],[37.05,47.9],[37.05,48.2],[36.9,48.2],[36.9,47.9]]]}}"#;
+    let snapshot = collection(&[GOOD_FEATURE]);
+    let mut outputs = Vec::new();
+    for (folder, mark) in [("plain", ""), ("marked", "\u{feff}")] {
+        let sub = dir.path().join(folder);
+        std::fs::create_dir(&sub).unwrap();
+        let snapshot = write(&sub, "1700000000.geojson", format!("{mark}{snapshot}").as_bytes());
+        let zipped = write(&sub, "1700086400.geojson.gz", &gzip(&format!("{mark}{}", collection(&[GOOD_FEATURE]))));
+        let outline = write(&sub, "outline.geojson", format!("{mark}{outline}").as_bytes());
+        let region = write(&sub, "west.geojson", format!("{mark}{region}").as_bytes());
+        let output = Command::new(env!("CARGO_BIN_EXE_frontline"))
+            .args(["areas", "--format", "csv", "--clip", outline.to_str().unwrap(), "--regions", region.to_str().unwrap()])
+            .args([&snapshot, &zipped])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{folder}: {}", String::from_utf8_lossy(&output.stderr));
+        outputs.push(String::from_utf8(output.stdout).unwrap());
+    }
+    assert_eq!(outputs[0], outputs[1]);
+    // (two snapshots, each a total and a region row, the region holding the occupied cell)
+    assert_eq!(outputs[1].lines().count(), 5, "{}", outputs[1]);
+    assert!(outputs[1].lines().nth(2).unwrap().contains(",west,"), "{}", outputs[1]);
+}
+
+/// A directory without snapshots: said, naming it and the files looked for, exit 2 (every
+/// verb printed nothing and exited 0 before).
+#[test]
+fn an_empty_directory_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    write(&empty, "notes.txt", b"not a snapshot");
+    std::fs::create_dir(empty.join("nested")).unwrap();
+    write(&empty.join("nested"), "1700000000.geojson", collection(&[GOOD_FEATURE]).as_bytes());
+    let out = dir.path().join("report");
+    for args in [vec!["scan"], vec!["areas"], vec!["changes"], vec!["report", "--out", out.to_str().unwrap()]] {
+        let outcome = run(&[args.clone(), vec![empty.to_str().unwrap()]].concat());
+        let message = outcome.stderr.trim_end();
+        assert_eq!(outcome.code, Some(2), "{args:?}: {message}");
+        assert_eq!(
+            message,
+            format!("frontline: {}: no snapshot found: no .geojson, .json, .geojson.gz or .json.gz file in this directory (subdirectories are not read)", empty.display()),
+            "{args:?}"
+        );
+    }
 }

@@ -12,29 +12,12 @@
 
 mod common;
 
-use common::{agrees, data_dir, peer_rows, unix_time_of, FROM_2023};
+use common::{agrees, data_dir, deepstate_status, peer_rows, read_text, unix_time_of, FROM_2023};
 use frontline::{
-    read_area_of_interest_with, read_regions, snapshot_files, Analysis, Classification, Classifier, EdgeModel, Engine, PerStatus,
+    read_area_of_interest_with, read_regions, snapshot_files, Analysis, Classifier, EdgeModel, Engine, PerStatus,
     ReadOptions, RegionOptions, Snapshot, Status,
 };
 use serde_json::Value;
-use std::io::Read;
-
-/// How `frontline` reads a DeepState name (and fill colour).
-fn deepstate_status(name: &str, fill: Option<&str>) -> Classification {
-    Classifier::DeepState.classify(|key| match key {
-        "name" => Some(name.to_string()),
-        "fill" => fill.map(str::to_string),
-        _ => None,
-    })
-}
-
-/// A file's text, gunzipped.
-fn read_bytes(path: &std::path::Path) -> Vec<u8> {
-    let mut text = Vec::new();
-    flate2::read::GzDecoder::new(std::fs::File::open(path).unwrap()).read_to_end(&mut text).unwrap();
-    text
-}
 
 /// The peer's rule, as in classify.py.
 fn peer_status(name: &str) -> Option<Status> {
@@ -108,7 +91,7 @@ fn the_2022_differences_are_names_the_peer_cannot_read_and_disjointness() {
     let mut differently_read = std::collections::BTreeSet::new();
     let mut compared = 0;
     for file in &files {
-        let mut doc: Value = serde_json::from_slice(&read_bytes(file)).unwrap();
+        let mut doc: Value = serde_json::from_slice(&read_text(file)).unwrap();
         for feature in doc["features"].as_array_mut().unwrap() {
             let name = feature["properties"]["name"].as_str().unwrap_or("").to_string();
             let fill = feature["properties"]["fill"].as_str().map(str::to_string);

@@ -35,6 +35,10 @@ pub struct ReadArgs {
     /// member; other than WGS84 it needs the `proj` feature.
     #[arg(long, value_name = "EPSG:NNNN")]
     pub crs: Option<String>,
+    /// Refuse a file holding more than N MiB of text (once decompressed), whatever its gzip
+    /// trailer claims.
+    #[arg(long, value_name = "N", default_value_t = ReadOptions::DEFAULT_MAX_TEXT_BYTES >> 20)]
+    pub max_text_mb: u64,
 }
 
 impl ReadArgs {
@@ -43,7 +47,8 @@ impl ReadArgs {
         for pair in &self.map {
             classifier.add_mapping(pair).map_err(Error::Usage)?;
         }
-        Ok(ReadOptions { classifier, time_field: self.time_field.clone(), crs: self.crs.clone(), ..ReadOptions::default() })
+        let max_text_bytes = self.max_text_mb.saturating_mul(1 << 20);
+        Ok(ReadOptions { classifier, time_field: self.time_field.clone(), crs: self.crs.clone(), max_text_bytes })
     }
 }
 

@@ -135,26 +135,40 @@ fn normalize(s: &str) -> String {
     s.replace('\u{a0}', " ").trim().to_lowercase()
 }
 
-/// Keywords of each status in DeepState names, Ukrainian and English, lowercase. They are
-/// tried in precedence order; the first status with a match wins.
+/// Words of each status in DeepState names, Ukrainian and English, lowercase, matched as
+/// whole words (see [`Part`]): `word` is the word itself, `stem*` any word starting so,
+/// `stem+` the stem with an adjective ending (Ukrainian inflects: `звільнен+` is
+/// звільнено, звільнена, звільнені, звільненої...) but not the neuter `-е`, which is how
+/// villages are named (Кримське, Вільне). Several words match consecutive words. Stems
+/// that begin the names of places are avoided: `крим` only as Крим, Криму, Кримом (not
+/// Кримське, Кримки, a village's name), `kuril` only as a word (not Kurilivka).
 const OCCUPIED_WORDS: &[&str] = &[
-    "окупован", "occupied", "occupation", "ордло", "cadr", "calr", "крим", "crimea", "тузла",
-    "tuzla", "зайняті ворогом", "захоплено",
+    "окупован*", "ордло", "крим", "криму", "кримом", "тузла", "зайнят+ ворогом", "захоплен+",
+    "occupied", "occupation", "cadr", "calr", "crimea*", "tuzla",
 ];
 /// Territories outside Ukraine that the map also draws (some in earnest, some satirical),
-/// by name and by `geoJSON.territories.*` token.
+/// by name (their `geoJSON.territories.*` tokens are in [`FOREIGN_TOKENS`]).
 const FOREIGN_WORDS: &[&str] = &[
-    "придністров", "transnistria", "абхаз", "abkhazia", "цхінвал", "tskhinval", "петсамо",
-    "petsamo", "салла", "salla", "естоні", "estonia", "латві", "latvia", "печорськ", "pechorsky",
-    "курильськ", "kuril", "прусс", "prussia", "карелі", "karelia", "ічкері", "ichkeria",
+    "придністров'*", "абхаз*", "цхінвал*", "петсамо", "салла", "естоні*", "латві*", "печорськ*",
+    "курильськ*", "пруссі*", "карелі*", "ічкері*",
+    "transnistria*", "abkhazia*", "tskhinval*", "petsamo", "salla", "estonia*", "latvia*",
+    "pechorsky", "kuril", "kurils", "prussia*", "karelia*", "ichkeria*",
 ];
 const CONTESTED_WORDS: &[&str] = &[
-    "невідом", "unknown", "під питанням", "contest", "contens", "contenes", "in doubt",
-    "сіра зона", "grey zone", "gray zone", "немає інформації",
+    "невідом*", "під питанням", "сір+ зон*", "немає інформації",
+    "unknown", "contest*", "contens*", "contenes*", "in doubt", "grey zone", "gray zone",
 ];
 const LIBERATED_WORDS: &[&str] = &[
-    "звільн", "liberated", "taken back", "recaptured", "відбиті", "відкинуто", "pushed back",
-    "під контролем зсу", "орки відсутні",
+    "звільнен+", "відбит+", "відкинут+", "під контролем зсу", "орки відсутні",
+    "liberated", "taken back", "recaptured", "pushed back",
+];
+/// The endings of `stem+`: the adjective and participle forms, and the `-о` of the
+/// impersonal (окуповано, звільнено), without the neuter `-е` of village names.
+const ADJECTIVE_ENDINGS: &[&str] = &["о", "а", "і", "ий", "ої", "ій", "их", "ого", "ому", "у", "ою", "им", "ими"];
+/// The `geoJSON.territories.*` tokens of territories outside Ukraine.
+const FOREIGN_TOKENS: &[&str] = &[
+    "transnistria", "abkhazia", "tskhinvali-district", "petsamo", "salla", "estonia", "latvia",
+    "pechorsky-district", "kuril", "prussia", "karelia", "ichkeria",
 ];
 
 /// Fill colours of the DeepState map, by status, for polygons whose name carries no status
@@ -166,33 +180,33 @@ const LIBERATED_FILLS: &[&str] = &["#0f9d58", "#0288d1", "#01579b"];
 /// The status of a DeepState feature from its `name` and `fill` properties.
 ///
 /// In order, the first that applies:
-/// 0. territories outside Ukraine (Transnistria, Abkhazia, Karelia, ...: by name or
-///    `geoJSON.territories.*` token) are [`Unclassified::foreign`]: not part of this war's
-///    map, even where their rough outline spills over Ukraine's border;
 /// 1. a machine token (2024 on): `geoJSON.status.occupied`, `.unknown`, `.dismissed` and
-///    `.dismissed_at` (liberated), `geoJSON.territories.ordlo`, `.crimea`, `.tuzla` (occupied);
-/// 2. a keyword of the name, Ukrainian or English, in precedence order (occupied, then
-///    contested, then liberated), after folding non-breaking spaces and case;
+///    `.dismissed_at` (liberated), `geoJSON.territories.ordlo`, `.crimea`, `.tuzla`
+///    (occupied), and the territories outside Ukraine (`.transnistria`, `.abkhazia`,
+///    `.karelia`...), which are [`Unclassified::foreign`]: not part of this war's map, even
+///    where their rough outline spills over Ukraine's border;
+/// 2. the words of the English part of a bilingual `Ukrainian /// English` name (the map's
+///    own translation, plainer than the free Ukrainian text), then the words of the whole
+///    name: territories outside Ukraine first, then occupied, contested and liberated.
+///    Words are whole words, after folding non-breaking spaces and case: a village named
+///    Кримське or Kurilivka is neither Crimea nor the Kuril islands;
 /// 3. the fill colour the map paints the polygon with, for names without a status
 ///    (`Багатокутник 21`, "Polygon 21"; `Зміїний`, Snake Island, red while occupied in 2022).
 pub fn deepstate_status(name: &str, fill: Option<&str>) -> Classification {
     let folded = normalize(name);
-    if FOREIGN_WORDS.iter().any(|w| folded.contains(w)) {
-        return Err(Unclassified {
-            reason: format!("`{}` is a territory outside Ukraine", folded.replace('\n', " ")),
-            foreign: true,
-        });
+    let foreign = || Unclassified { reason: format!("`{}` is a territory outside Ukraine", folded.replace('\n', " ")), foreign: true };
+    let (text, token) = without_tokens(&folded);
+    match token.as_deref().and_then(token_status) {
+        Some(Some(status)) => return Ok(status),
+        Some(None) => return Err(foreign()),
+        None => {}
     }
-    if let Some(status) = token_status(&folded) {
-        return Ok(status);
-    }
-    for (status, words) in [
-        (Status::Occupied, OCCUPIED_WORDS),
-        (Status::Contested, CONTESTED_WORDS),
-        (Status::Liberated, LIBERATED_WORDS),
-    ] {
-        if words.iter().any(|w| folded.contains(w)) {
-            return Ok(status);
+    let english = text.split_once("///").map(|(_, english)| english);
+    for part in english.into_iter().chain([text.as_str()]) {
+        match words_status(part) {
+            Some(Some(status)) => return Ok(status),
+            Some(None) => return Err(foreign()),
+            None => {}
         }
     }
     let fill = fill.map(normalize);
@@ -214,20 +228,103 @@ pub fn deepstate_status(name: &str, fill: Option<&str>) -> Classification {
     )))
 }
 
-fn token_status(folded: &str) -> Option<Status> {
-    let start = folded.find("geojson.")? + "geojson.".len();
-    let token: String = folded[start..]
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
-        .collect();
+/// A folded name without its machine tokens (`geojson.status.unknown`: their words are not
+/// the name's), its apostrophes made one (Придністров'я is written with any of four), and
+/// its first token after `geojson.`.
+fn without_tokens(folded: &str) -> (String, Option<String>) {
+    let is_token = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-');
+    let (mut text, mut token, mut rest) = (String::with_capacity(folded.len()), None, folded);
+    let push = |text: &mut String, part: &str| {
+        text.extend(part.chars().map(|c| if matches!(c, '\u{2019}' | '\u{02bc}' | '\u{2018}' | '`') { '\'' } else { c }));
+    };
+    while let Some(start) = rest.find("geojson.") {
+        push(&mut text, &rest[..start]);
+        let after = &rest[start + "geojson.".len()..];
+        let end = after.find(|c: char| !is_token(c)).unwrap_or(after.len());
+        token.get_or_insert_with(|| after[..end].to_string());
+        rest = &after[end..];
+    }
+    push(&mut text, rest);
+    (text, token)
+}
+
+/// The status of a machine token: `Some(None)` for a territory outside Ukraine, `None` for
+/// a token that names no status (`geojson.zmiinyi_island`, Snake Island).
+fn token_status(token: &str) -> Option<Option<Status>> {
     let (group, value) = token.split_once('.')?;
     match group {
-        "status" if value == "occupied" => Some(Status::Occupied),
-        "status" if value == "unknown" => Some(Status::Contested),
-        "status" if value.starts_with("dismissed") => Some(Status::Liberated),
-        "territories" if matches!(value, "ordlo" | "crimea" | "tuzla") => Some(Status::Occupied),
+        "status" if value == "occupied" => Some(Some(Status::Occupied)),
+        "status" if value == "unknown" => Some(Some(Status::Contested)),
+        "status" if value.starts_with("dismissed") => Some(Some(Status::Liberated)),
+        "territories" if matches!(value, "ordlo" | "crimea" | "tuzla") => Some(Some(Status::Occupied)),
+        "territories" if FOREIGN_TOKENS.contains(&value) => Some(None),
         _ => None,
     }
+}
+
+/// The status the words of a text name (`Some(None)`: a territory outside Ukraine), in
+/// precedence order.
+fn words_status(text: &str) -> Option<Option<Status>> {
+    let words = words_of(text);
+    let matched = |pattern: &Vec<Part>| {
+        words.windows(pattern.len()).any(|window| window.iter().zip(pattern).all(|(word, part)| part.matches(word)))
+    };
+    patterns().iter().find(|(_, list)| list.iter().any(matched)).map(|(status, _)| *status)
+}
+
+/// The words of a folded text: runs of letters, with their combining marks and inner
+/// apostrophes; digits and punctuation separate them ("Taken back16.04" holds "back").
+fn words_of(text: &str) -> Vec<&str> {
+    let in_word = |c: char| c.is_alphabetic() || c == '\'' || ('\u{300}'..='\u{36f}').contains(&c);
+    text.split(|c: char| !in_word(c)).map(|w| w.trim_matches('\'')).filter(|w| !w.is_empty()).collect()
+}
+
+/// One word of a pattern of [`OCCUPIED_WORDS`] and the like.
+enum Part {
+    /// `word`: the word itself.
+    Word(&'static str),
+    /// `stem*`: a word starting so.
+    Stem(&'static str),
+    /// `stem+`: the stem and one of [`ADJECTIVE_ENDINGS`].
+    Adjective(&'static str),
+}
+
+impl Part {
+    fn parse(part: &'static str) -> Part {
+        match (part.strip_suffix('*'), part.strip_suffix('+')) {
+            (Some(stem), _) => Part::Stem(stem),
+            (_, Some(stem)) => Part::Adjective(stem),
+            _ => Part::Word(part),
+        }
+    }
+
+    fn matches(&self, word: &str) -> bool {
+        match *self {
+            Part::Word(part) => word == part,
+            Part::Stem(stem) => word.starts_with(stem),
+            Part::Adjective(stem) => word.strip_prefix(stem).is_some_and(|end| ADJECTIVE_ENDINGS.contains(&end)),
+        }
+    }
+}
+
+/// A word list as patterns of parts, with its status (`None`: outside Ukraine).
+type Patterns = (Option<Status>, Vec<Vec<Part>>);
+
+/// The word lists as patterns, parsed once (every polygon of a snapshot is classified), in
+/// precedence order.
+fn patterns() -> &'static [Patterns] {
+    static PATTERNS: std::sync::OnceLock<Vec<Patterns>> = std::sync::OnceLock::new();
+    PATTERNS.get_or_init(|| {
+        [
+            (None, FOREIGN_WORDS),
+            (Some(Status::Occupied), OCCUPIED_WORDS),
+            (Some(Status::Contested), CONTESTED_WORDS),
+            (Some(Status::Liberated), LIBERATED_WORDS),
+        ]
+        .into_iter()
+        .map(|(status, list)| (status, list.iter().map(|pattern| pattern.split(' ').map(Part::parse).collect()).collect()))
+        .collect()
+    })
 }
 
 #[cfg(test)]
@@ -270,6 +367,44 @@ mod tests {
         assert_eq!(ds("Ок\u{fffd}\u{fffd}повано /// Occupied"), Ok(Occupied));
         assert_eq!(ds("Звіль\u{fffd}\u{fffd}ено /// Liberated\u{a0}/// geoJSON.status.dismissed"), Ok(Liberated));
         assert_eq!(ds("\u{fffd}\u{fffd}куповано /// Occupied /// geoJSON.status.occupied\n"), Ok(Occupied));
+    }
+
+    /// Words are whole, stems start words, and inflected forms match but not the neuter
+    /// of village names (the table tests/classify_names.tsv holds many more).
+    #[test]
+    fn words_are_whole_words() {
+        use Status::*;
+        assert_eq!(ds("Кримське. Території, відбиті у орків"), Ok(Liberated));
+        assert_eq!(ds("Kurilivka /// Liberated"), Ok(Liberated));
+        assert!(!ds("Kurilivka").unwrap_err().foreign);
+        assert!(!ds("Кримське").unwrap_err().foreign);
+        assert!(ds("Окуповані Південні Курильські острови").unwrap_err().foreign);
+        assert_eq!(ds("Межа окупованої території"), Ok(Occupied));
+        assert_eq!(ds("Північ Криму"), Ok(Occupied));
+        assert_eq!(ds("Звільнена Херсонщина"), Ok(Liberated));
+        assert!(ds("Звільнене").is_err());
+        assert!(ds("Unoccupied").is_err());
+        assert_eq!(ds("Сірої зони"), Ok(Contested));
+        assert!(ds("Сірий Яр").is_err());
+        assert_eq!(words_of("taken back16.04 придністров'я 'x'"), ["taken", "back", "придністров'я", "x"]);
+        assert!(ds("Придністров\u{2019}я").unwrap_err().foreign);
+    }
+
+    #[test]
+    fn tokens_then_the_english_part_then_the_whole_name() {
+        use Status::*;
+        // a token beats the words, and names a territory outside Ukraine
+        assert_eq!(ds("Окуповано /// Occupied /// geoJSON.status.unknown"), Ok(Contested));
+        assert!(ds("Окуповано /// Occupied /// geoJSON.territories.karelia").unwrap_err().foreign);
+        // a token naming no status leaves the words to tell, and its own words are not read
+        assert_eq!(ds("Окуповано /// geoJSON.territories.somewhere"), Ok(Occupied));
+        assert_eq!(deepstate_status("Міст /// Bridge /// geoJSON.territories.crimea_bridge", Some("#0f9d58")), Ok(Liberated));
+        // the English part beats the Ukrainian, which tells when the English does not
+        assert_eq!(ds("Окуповано /// Liberated"), Ok(Liberated));
+        assert_eq!(ds("Окуповано /// Snake Island"), Ok(Occupied));
+        // without `///` the whole name is read, territories outside Ukraine first
+        assert!(ds("Occupied Abkhazia").unwrap_err().foreign);
+        assert_eq!(ds("Рубіжне. Території зайняті ворогом // Rubizhne. Territory under occupation"), Ok(Occupied));
     }
 
     #[test]
@@ -334,6 +469,15 @@ mod tests {
             deepstate_status("Звільнено /// Liberated\u{a0}/// geoJSON.status.dismissed\n", None),
             Ok(Status::Liberated)
         );
+        assert_eq!(deepstate_status("Багатокутник 21", Some("#a52714")), Ok(Status::Occupied));
+        assert!(deepstate_status("Багатокутник 21", None).is_err());
+    }
+
+    #[test]
+    fn the_names_of_every_era_and_a_village_named_after_crimea() {
+        assert_eq!(deepstate_status("Під питанням", None), Ok(Status::Contested));
+        assert_eq!(deepstate_status("Звільнено /// Liberated\u{a0}/// geoJSON.status.dismissed\n", None), Ok(Status::Liberated));
+        assert_eq!(deepstate_status("Кримське. Території, відбиті у орків", None), Ok(Status::Liberated));
         assert_eq!(deepstate_status("Багатокутник 21", Some("#a52714")), Ok(Status::Occupied));
         assert!(deepstate_status("Багатокутник 21", None).is_err());
     }

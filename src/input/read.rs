@@ -21,7 +21,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// How snapshots are read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ReadOptions {
     /// How statuses are told from properties.
     pub classifier: Classifier,
@@ -31,6 +31,26 @@ pub struct ReadOptions {
     /// The coordinate system of the inputs (e.g. `EPSG:3857`), overriding a file's `crs`
     /// member; reprojected to WGS84 with the `proj` feature, refused without it.
     pub crs: Option<String>,
+    /// The most text a file may hold, in bytes (once decompressed, for gzip): a larger file
+    /// is refused with [`Error::TooLarge`] without being read whole, whatever its gzip
+    /// trailer claims. Default [`ReadOptions::DEFAULT_MAX_TEXT_BYTES`].
+    pub max_text_bytes: u64,
+}
+
+/// The default of [`ReadOptions::max_text_bytes`], also the limit of region and clip files:
+/// 1 GiB, over a thousand times the largest DeepState snapshot (0.6 MB of text).
+pub(crate) const DEFAULT_MAX_TEXT_BYTES: u64 = ReadOptions::DEFAULT_MAX_TEXT_BYTES;
+
+impl ReadOptions {
+    /// The most text a file may hold once decompressed, unless told otherwise: 1 GiB (the
+    /// map's largest export is about 1 MB).
+    pub const DEFAULT_MAX_TEXT_BYTES: u64 = 1 << 30;
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions { classifier: Classifier::default(), time_field: None, crs: None, max_text_bytes: DEFAULT_MAX_TEXT_BYTES }
+    }
 }
 
 /// What reading one snapshot found: the output of `frontline scan`.
@@ -116,6 +136,13 @@ pub fn snapshot_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
                     found.push(path);
                 }
             }
+            if found.is_empty() {
+                // (else every verb runs on nothing and says nothing)
+                return Err(Error::Usage(format!(
+                    "{}: no snapshot found: no .geojson, .json, .geojson.gz or .json.gz file in this directory (subdirectories are not read)",
+                    input.display()
+                )));
+            }
             found.sort();
             files.extend(found);
         } else {
@@ -137,54 +164,105 @@ pub(crate) fn file_name(path: &Path) -> String {
     path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
 }
 
-/// The bytes of a file, gunzipped when it is gzip (told by its first bytes, not its name).
+/// The bytes of a file, gunzipped when it is gzip (told by its first bytes, not its name),
+/// refused past [`DEFAULT_MAX_TEXT_BYTES`] of text as [`read_snapshot`] refuses them.
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
     let mut text = Vec::new();
-    read_into(path, &mut text)?;
+    read_into(path, &mut text, DEFAULT_MAX_TEXT_BYTES)?;
     Ok(text)
 }
 
 /// [`read_bytes`] into a buffer that is reused: the texts of a timeline's snapshots are
 /// hundreds of megabytes, and memory fresh from the system has to be cleared page by
-/// page first (a sixth of the reading time, before).
-fn read_into(path: &Path, text: &mut Vec<u8>) -> Result<()> {
-    let raw = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+/// page first (a sixth of the reading time, before). At most `limit` bytes of text: the
+/// file's length is checked before it is read, and decompression stops past the limit.
+fn read_into(path: &Path, text: &mut Vec<u8>, limit: u64) -> Result<()> {
+    let too_large = |size| Error::TooLarge { path: path.to_path_buf(), size, limit };
+    let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let size = file.metadata().map_err(|e| Error::io(path, e))?.len();
+    if size > limit {
+        return Err(too_large(Some(size)));
+    }
+    let mut raw = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    // (the file may grow while it is read)
+    (&mut file).take(limit.saturating_add(1)).read_to_end(&mut raw).map_err(|e| Error::io(path, e))?;
+    if raw.len() as u64 > limit {
+        return Err(too_large(Some(raw.len() as u64)));
+    }
     if raw.starts_with(&[0x1f, 0x8b]) {
-        gunzip(&raw, text).map_err(|e| Error::io(path, std::io::Error::new(std::io::ErrorKind::InvalidData, format!("gzip: {e}"))))
+        gunzip(&raw, text, limit).map_err(|e| match e {
+            Gunzip::TooLarge => too_large(None),
+            Gunzip::Broken(e) => Error::io(path, std::io::Error::new(std::io::ErrorKind::InvalidData, format!("gzip: {e}"))),
+        })
     } else {
         *text = raw;
         Ok(())
     }
 }
 
-/// The text of a gzip file, in one call to libdeflate (about twice as fast as a streaming
-/// decoder on whole files) when it is one gzip member. libdeflate reads the first member
-/// only and says nothing of what follows, so a file in which the magic bytes of another
-/// member's header appear anywhere (concatenated gzip files; or, by chance, about one file
-/// of these sizes in a hundred) goes through the streaming decoder, which reads them all.
-fn gunzip(raw: &[u8], out: &mut Vec<u8>) -> std::result::Result<(), String> {
+/// Why a gzip file gave no text.
+#[derive(Debug, PartialEq)]
+enum Gunzip {
+    /// More text than the limit.
+    TooLarge,
+    /// A broken file, in the streaming decoder's words.
+    Broken(String),
+}
+
+/// The most text deflate can give per compressed byte (a 258-byte match in two bits).
+const DEFLATE_MAX_RATIO: u64 = 1032;
+
+/// The text of a gzip file, at most `limit` bytes, in one call to libdeflate (about twice
+/// as fast as a streaming decoder on whole files) when it is one gzip member. libdeflate
+/// reads the first member only and says nothing of what follows, so a file in which the
+/// magic bytes of another member's header appear anywhere (concatenated gzip files; or, by
+/// chance, about one file of these sizes in a hundred) goes through the streaming decoder,
+/// which reads them all.
+fn gunzip(raw: &[u8], out: &mut Vec<u8>, limit: u64) -> std::result::Result<(), Gunzip> {
     const MEMBER: [u8; 3] = [0x1f, 0x8b, 0x08];
     out.clear();
     let one_member = raw.len() > 18 && !raw[10..].windows(3).any(|w| w == MEMBER);
     if one_member {
-        // The trailer's ISIZE: the size of the text, modulo 2^32.
+        // The trailer's ISIZE: the size of the text modulo 2^32, as the file claims it. The
+        // buffer is sized by it, but never beyond what the compressed bytes can give nor
+        // beyond the limit: a forged trailer asked for 4 GiB for an empty collection.
         let mut word = [0u8; 4];
         word.copy_from_slice(&raw[raw.len() - 4..]);
-        out.resize(u32::from_le_bytes(word) as usize, 0);
-        if let Ok(n) = libdeflater::Decompressor::new().gzip_decompress(raw, out) {
-            out.truncate(n);
-            return Ok(());
+        let room = u64::from(u32::from_le_bytes(word)).min(DEFLATE_MAX_RATIO.saturating_mul(raw.len() as u64)).min(limit);
+        out.resize(usize::try_from(room).map_err(|_| Gunzip::TooLarge)?, 0);
+        match libdeflater::Decompressor::new().gzip_decompress(raw, out) {
+            Ok(n) => {
+                out.truncate(n);
+                return Ok(());
+            }
+            // (more text than the limit: the memory is given back)
+            Err(libdeflater::DecompressionError::InsufficientSpace) if room == limit => {
+                *out = Vec::new();
+                return Err(Gunzip::TooLarge);
+            }
+            // (a text of 4 GiB or more, whose size wraps; a trailer that lies; or a broken
+            // file, which the streaming decoder describes better)
+            Err(_) => out.clear(),
         }
-        // (a text of 4 GiB or more, whose size wraps; or a broken file, which the
-        // streaming decoder describes better)
-        out.clear();
     }
-    flate2::read::MultiGzDecoder::new(raw).read_to_end(out).map_err(|e| e.to_string())?;
+    let mut decoder = flate2::read::MultiGzDecoder::new(raw).take(limit.saturating_add(1));
+    decoder.read_to_end(out).map_err(|e| Gunzip::Broken(e.to_string()))?;
+    if out.len() as u64 > limit {
+        *out = Vec::new();
+        return Err(Gunzip::TooLarge);
+    }
     Ok(())
+}
+
+/// GeoJSON text without the UTF-8 byte-order mark that Windows programs write at its start
+/// (JSON has none, and serde refuses it as invalid).
+fn without_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
 }
 
 /// Parses GeoJSON text, turning serde's messages into errors naming the file and feature.
 pub(crate) fn parse_document<'a>(path: &Path, bytes: &'a [u8]) -> Result<RawDocument<'a>> {
+    let bytes = without_bom(bytes);
     serde_json::from_slice::<RawDocument>(bytes).map_err(|e| {
         // Errors inside a feature arrive wrapped (to carry the index), which hides whether
         // the JSON itself is broken: a second, plain pass tells.
@@ -243,7 +321,7 @@ pub fn read_snapshot(path: &Path, options: &ReadOptions) -> Result<Snapshot> {
     }
     TEXT.with(|text| {
         let mut text = text.borrow_mut();
-        read_into(path, &mut text)?;
+        read_into(path, &mut text, options.max_text_bytes)?;
         parse_snapshot(path, &text, options)
     })
 }
@@ -299,7 +377,7 @@ impl SnapshotReader {
     /// snapshot read before.
     pub fn read(&mut self, path: &Path) -> Result<Snapshot> {
         let mut text = std::mem::take(&mut self.text);
-        read_into(path, &mut text)?;
+        read_into(path, &mut text, self.options.max_text_bytes)?;
         let previous = std::mem::take(&mut self.previous);
         let (snapshot, remembered, classes) = match self.read_known(path, &text, previous) {
             Some(read) => read,
@@ -323,7 +401,7 @@ impl SnapshotReader {
         if self.options.time_field.is_some() || self.options.crs.is_some() {
             return None;
         }
-        let doc: LazyDocument = serde_json::from_slice(text).ok()?;
+        let doc: LazyDocument = serde_json::from_slice(without_bom(text)).ok()?;
         let unused = [doc.crs, doc.geometry, doc.properties, doc.coordinates, doc.geometries];
         if doc.kind.as_deref() != Some("FeatureCollection") || unused.iter().any(Option::is_some) {
             return None;
@@ -415,6 +493,7 @@ pub fn parse_snapshot(path: &Path, bytes: &[u8], options: &ReadOptions) -> Resul
 
 /// [`parse_snapshot`] at a time given (else from `options.time_field` or the name).
 pub(crate) fn parse_snapshot_at(path: &Path, bytes: &[u8], options: &ReadOptions, time: Option<DateTime<Utc>>) -> Result<Snapshot> {
+    let bytes = without_bom(bytes);
     let doc = parse_document(path, bytes)?;
     let reprojection = reprojection(path, &doc, options.crs.as_deref())?;
     let features = document_features(path, &doc)?;
@@ -907,7 +986,7 @@ mod tests {
         let text: Vec<u8> = (0..20_000u32).flat_map(|i| format!("[{}.{}, 48.5],", 37 + i % 3, i).into_bytes()).collect();
         let unzip = |raw: &[u8]| {
             let mut out = b"left over from the previous file".to_vec();
-            gunzip(raw, &mut out).map(|()| out)
+            gunzip(raw, &mut out, DEFAULT_MAX_TEXT_BYTES).map(|()| out)
         };
         let one = gzip(&text);
         assert_eq!(unzip(&one).unwrap(), text);
@@ -929,5 +1008,92 @@ mod tests {
             assert_eq!(snapshot.report, alone.report);
         }
         Ok(())
+    }
+
+    /// A trailer claiming 4 GiB for an empty collection (or 10 bytes for a longer text):
+    /// the buffer stays within what 58 compressed bytes can give (1,032 bytes each at most),
+    /// and the error is the checksum's, as before.
+    #[test]
+    fn a_forged_gzip_trailer_is_not_trusted_with_memory() {
+        let text = br#"{"type":"FeatureCollection","features":[]}"#;
+        let honest = gzip(text);
+        for claim in [0xFFFF_FFF0u32, 10] {
+            let mut forged = honest.clone();
+            let n = forged.len();
+            forged[n - 4..].copy_from_slice(&claim.to_le_bytes());
+            let mut out = Vec::new();
+            let Err(Gunzip::Broken(why)) = gunzip(&forged, &mut out, DEFAULT_MAX_TEXT_BYTES) else { panic!("{claim}: read") };
+            assert!(why.contains("checksum"), "{claim}: {why}");
+            assert!(out.capacity() as u64 <= DEFLATE_MAX_RATIO * forged.len() as u64, "{claim}: {} bytes", out.capacity());
+        }
+        let mut out = Vec::new();
+        gunzip(&honest, &mut out, DEFAULT_MAX_TEXT_BYTES).unwrap();
+        assert_eq!(out, text);
+    }
+
+    /// 5 MB of spaces in about 5 kB of gzip, read with a limit of 1 MiB: refused, in one
+    /// member (libdeflate) and in two (the streaming decoder), and the buffer given back.
+    /// A text of exactly the limit is read; one byte more is not.
+    #[test]
+    fn decompression_stops_at_the_limit() {
+        const MIB: u64 = 1 << 20;
+        let spaces = vec![b' '; 5_000_000];
+        let one = gzip(&spaces);
+        assert!(one.len() < 10_000, "{}", one.len());
+        let two = [one.clone(), one.clone()].concat();
+        for raw in [&one, &two] {
+            let mut out = Vec::new();
+            assert_eq!(gunzip(raw, &mut out, MIB), Err(Gunzip::TooLarge));
+            assert_eq!(out.capacity(), 0);
+            let whole = spaces.len() as u64 * (raw.len() / one.len()) as u64;
+            gunzip(raw, &mut out, whole).unwrap();
+            assert_eq!(out.len() as u64, whole);
+            assert_eq!(gunzip(raw, &mut out, whole - 1), Err(Gunzip::TooLarge));
+        }
+    }
+
+    /// A plain file longer than the limit is refused by its length; a gzip file by its text.
+    #[test]
+    fn files_over_the_limit_are_refused_naming_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let feature = r#"{"type":"Feature","properties":{"name":"Окуповано"},"geometry":{"type":"Polygon","coordinates":[[[37,48],[37.1,48],[37.1,48.1],[37,48]]]}}"#;
+        let text = format!(r#"{{"type":"FeatureCollection","features":[{}]}}"#, [feature; 10].join(","));
+        let text = text.as_bytes();
+        let plain = dir.path().join("1700000000.geojson");
+        std::fs::write(&plain, text).unwrap();
+        let zipped = dir.path().join("1700000001.geojson.gz");
+        std::fs::write(&zipped, gzip(text)).unwrap();
+        // (the gzip file itself is within the limit: its text is not)
+        let limit = text.len() as u64 - 1;
+        assert!((std::fs::metadata(&zipped).unwrap().len()) < limit);
+        let options = ReadOptions { max_text_bytes: limit, ..ReadOptions::default() };
+        let plain_error = read_snapshot(&plain, &options).unwrap_err().to_string();
+        let expected = format!("{}: the file is {} bytes, more than the limit of {limit} bytes of text", plain.display(), text.len());
+        assert!(plain_error.starts_with(&expected), "{plain_error}");
+        let zipped_error = SnapshotReader::new(&options).read(&zipped).unwrap_err().to_string();
+        let expected = format!("1700000001.geojson.gz: the text is more than the limit of {limit} bytes once decompressed");
+        assert!(zipped_error.contains(&expected), "{zipped_error}");
+        let options = ReadOptions { max_text_bytes: limit + 1, ..ReadOptions::default() };
+        assert!(read_snapshot(&plain, &options).is_ok() && read_snapshot(&zipped, &options).is_ok());
+    }
+
+    /// Windows programs start UTF-8 text with a byte-order mark: read as without it, by
+    /// the reader that takes over features too.
+    #[test]
+    fn a_byte_order_mark_is_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"Окуповано"},"geometry":{"type":"Polygon","coordinates":[[[37,48],[37.1,48],[37.1,48.1],[37,48]]]}}]}"#;
+        let plain = dir.path().join("1700000000.geojson");
+        std::fs::write(&plain, text).unwrap();
+        let marked = dir.path().join("1700086400.geojson");
+        std::fs::write(&marked, [&b"\xEF\xBB\xBF"[..], text.as_bytes()].concat()).unwrap();
+        let mut reader = SnapshotReader::new(&ReadOptions::default());
+        let first = reader.read(&plain).unwrap();
+        let second = reader.read(&marked).unwrap();
+        let alone = read_snapshot(&marked, &ReadOptions::default()).unwrap();
+        assert_eq!(first.polygons.occupied.len(), 1);
+        assert_eq!(second.polygons.occupied, first.polygons.occupied);
+        assert_eq!(alone.polygons.occupied, first.polygons.occupied);
+        assert_eq!(alone.report, second.report);
     }
 }

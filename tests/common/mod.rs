@@ -84,3 +84,24 @@ pub const FROM_2023: i64 = 1_672_531_200;
 pub fn unix_time_of(snapshot: &str) -> i64 {
     snapshot.split('.').next().unwrap().parse().unwrap()
 }
+
+/// How `frontline` reads a DeepState name (and fill colour).
+pub fn deepstate_status(name: &str, fill: Option<&str>) -> frontline::Classification {
+    frontline::Classifier::DeepState.classify(|key| match key {
+        "name" => Some(name.to_string()),
+        "fill" => fill.map(str::to_string),
+        _ => None,
+    })
+}
+
+/// A snapshot file's text, gunzipped when it is gzip.
+pub fn read_text(path: &std::path::Path) -> Vec<u8> {
+    use std::io::Read;
+    let raw = std::fs::read(path).unwrap();
+    if !raw.starts_with(&[0x1f, 0x8b]) {
+        return raw;
+    }
+    let mut text = Vec::new();
+    flate2::read::MultiGzDecoder::new(&raw[..]).read_to_end(&mut text).unwrap();
+    text
+}
