@@ -432,3 +432,55 @@ proptest! {
         prop_assert!((clipped - exact).abs() <= bound, "clipped {clipped} km², boolean operation {exact} km², bound {bound} km²");
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    /// A polygon whose vertices are joined otherwise from one snapshot to the next (the same
+    /// points, another outline) is measured afresh: the state carried from the snapshot
+    /// before gives, to the last bit, the figures of a state that never saw it. The polygon
+    /// lies inside one cell, so that no cut adds points of its own.
+    #[test]
+    fn a_polygon_joined_otherwise_is_never_served_from_the_cache(
+        radii in prop::collection::vec(0.5f64..4.0, 5..=12),
+        jitter in prop::collection::vec(0.0f64..1.0, 12),
+        (i, j) in (0usize..12, 0usize..12),
+        region in star_polygon(),
+    ) {
+        let n = radii.len();
+        let (i, j) = (i % n, j % n);
+        prop_assume!(i != j);
+        // Corners only (no points along the edges): swapping two of them joins them otherwise.
+        let centre = (37.125, 48.125);
+        let (my, mx) = metres_per_degree(centre.1);
+        let corners: Vec<Coord<f64>> = (0..n)
+            .map(|k| {
+                let angle = 2.0 * PI * (k as f64 + 0.9 * jitter[k]) / n as f64;
+                Coord { x: centre.0 + radii[k] * 1000.0 * angle.cos() / mx, y: centre.1 + radii[k] * 1000.0 * angle.sin() / my }
+            })
+            .collect();
+        let mut swapped = corners.clone();
+        swapped.swap(i, j);
+        let polygon = |ring: &[Coord<f64>]| Polygon::new(LineString::new(ring.to_vec()), vec![]);
+        let (first, second) = (polygon(&corners), polygon(&swapped));
+        let state = |p: &Polygon<f64>| PerStatus { contested: vec![p.clone()], ..PerStatus::default() };
+        let region = Region::new("r", vec![region]);
+        let index = Arc::new(RegionIndex::new(Grid::default(), None, &[&region]));
+        let snapshot = |p: &Polygon<f64>, t: i64| {
+            crate::Snapshot::new("s", chrono::DateTime::from_timestamp(t, 0).unwrap(), state(p)).unwrap()
+        };
+        let (a, b) = (snapshot(&first, 0), snapshot(&second, 86_400));
+        let mut carried = CellState::new(Arc::clone(&index));
+        carried.advance(&a);
+        let (warm_total, warm_regions) = {
+            let (t, r) = carried.advance(&b);
+            (t, r.to_vec())
+        };
+        let mut fresh = CellState::new(Arc::clone(&index));
+        let (cold_total, cold_regions) = fresh.advance(&b);
+        for s in Status::ALL {
+            prop_assert_eq!(warm_total[s].to_bits(), cold_total[s].to_bits(), "total {:?}: {} carried, {} fresh", s, warm_total[s], cold_total[s]);
+            prop_assert_eq!(warm_regions[0][s].to_bits(), cold_regions[0][s].to_bits(), "region {:?}", s);
+        }
+    }
+}

@@ -30,11 +30,17 @@ fn coord_fingerprint(c: &Coord<f64>) -> u64 {
 }
 
 /// A hash of a polygon's shape that does not depend on where its rings start or which way
-/// they run: the sum of its vertices' hashes, ring by ring.
+/// they run, but does on how the vertices are joined: the sum of its edges' hashes (each
+/// edge's two ends hashed in an order of their own, so that the edge is the same both ways),
+/// ring by ring. The same points joined otherwise are another shape (a sum over the vertices
+/// alone took such a polygon for the one before, and its cell's old layers were kept).
 pub(crate) fn shape_hash(polygon: &Polygon<f64>) -> u64 {
     let ring_hash = |ring: &LineString<f64>| {
-        let open = ring.0.len().saturating_sub(1);
-        ring.0[..open].iter().fold(open as u64, |acc, c| acc.wrapping_add(coord_fingerprint(c)))
+        ring.0.windows(2).fold(ring.0.len() as u64, |acc, edge| {
+            let (a, b) = (coord_fingerprint(&edge[0]), coord_fingerprint(&edge[1]));
+            let (low, high) = if a <= b { (a, b) } else { (b, a) };
+            acc.wrapping_add(mix(low ^ mix(high)))
+        })
     };
     let mut holes: Vec<u64> = polygon.interiors().iter().map(ring_hash).collect();
     holes.sort_unstable();
@@ -52,4 +58,22 @@ pub(crate) fn layer_fingerprint(layer: &MultiPolygon<f64>) -> u64 {
             .fold(0u64, |acc, e| acc.wrapping_add(mix(coord_fingerprint(&e[0]) ^ coord_fingerprint(&e[1]).rotate_left(17))));
         sum.wrapping_add(mix(edges ^ ring.0.len() as u64))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::polygon;
+
+    #[test]
+    fn a_shape_is_the_same_from_any_start_either_way_and_another_when_joined_otherwise() {
+        let square = polygon![(x: 0., y: 0.), (x: 1., y: 0.), (x: 1., y: 1.), (x: 0., y: 1.)];
+        let from_elsewhere = polygon![(x: 1., y: 1.), (x: 0., y: 1.), (x: 0., y: 0.), (x: 1., y: 0.)];
+        let backwards = polygon![(x: 0., y: 0.), (x: 0., y: 1.), (x: 1., y: 1.), (x: 1., y: 0.)];
+        // The same four points joined as a bow-tie.
+        let bowtie = polygon![(x: 0., y: 0.), (x: 1., y: 1.), (x: 1., y: 0.), (x: 0., y: 1.)];
+        assert_eq!(shape_hash(&square), shape_hash(&from_elsewhere));
+        assert_eq!(shape_hash(&square), shape_hash(&backwards));
+        assert_ne!(shape_hash(&square), shape_hash(&bowtie));
+    }
 }
