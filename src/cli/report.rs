@@ -96,7 +96,8 @@ pub struct SynthArgs {
     /// Daily snapshots to write.
     #[arg(long, default_value_t = 365)]
     days: u32,
-    /// Towns near the front (town-001, town-002, ...), at most 999.
+    /// Towns near the front (town-001, town-002, ...), at most 100,000: the first 999 towns
+    /// of 1.2-4 km ahead of the front, the rest villages of 0.3-1.5 km along and behind it.
     #[arg(long, default_value_t = 20)]
     towns: usize,
     /// The seed: the same seed and options give byte-identical files.

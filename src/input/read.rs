@@ -316,13 +316,20 @@ pub(crate) fn document_features<'d, 'a>(
 
 /// Reads and classifies one snapshot file.
 pub fn read_snapshot(path: &Path, options: &ReadOptions) -> Result<Snapshot> {
+    // Each thread keeps its buffer from one file to the next (memory fresh from the system
+    // is cleared page by page first), but not a buffer grown past what any real map needs:
+    // a file near the size limit leaves nothing behind.
+    const KEPT: usize = 64 << 20;
     thread_local! {
         static TEXT: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
     }
     TEXT.with(|text| {
         let mut text = text.borrow_mut();
-        read_into(path, &mut text, options.max_text_bytes)?;
-        parse_snapshot(path, &text, options)
+        let read = read_into(path, &mut text, options.max_text_bytes).and_then(|()| parse_snapshot(path, &text, options));
+        if text.capacity() > KEPT {
+            *text = Vec::new();
+        }
+        read
     })
 }
 

@@ -83,6 +83,10 @@ const TOWN_CONTESTED_KM: f64 = 4.0;
 const DISC_VERTICES: usize = 32;
 /// Unit markers (Point features) per snapshot.
 const MARKERS: usize = 6;
+/// The most towns a timeline has.
+const MAX_TOWNS: usize = 100_000;
+/// Towns of the first kind (1.2 to 4 km, ahead of the front); the rest are villages.
+const TOWNS_PROPER: usize = 999;
 
 /// The knobs of a synthetic timeline, builder-style.
 ///
@@ -102,7 +106,12 @@ pub struct SynthConfig {
     /// Vertices of the front line per km of its north–south extent (default 0.5; the real
     /// map is far denser, which makes files larger and measuring slower).
     pub vertices_per_km: f64,
-    /// Towns placed near the front, named `town-001`, `town-002`, ... (default 20, at most 999).
+    /// Towns placed near the front, named `town-001`, `town-002`, ... (default 20, at most
+    /// 100,000). The first 999 are towns of 1.2 to 4 km ahead of the front, which the map
+    /// draws as contested when the front comes near and as occupied once it has passed them;
+    /// the others are villages of 0.3 to 1.5 km from 40 km ahead of the front to 60 km behind
+    /// it, regions to measure (the map does not draw them), so that every settlement of a
+    /// country can be benchmarked.
     pub towns: usize,
     /// The seed: the same seed and knobs give byte-identical output (default 1).
     pub seed: u64,
@@ -167,8 +176,8 @@ impl SynthConfig {
     }
 
     /// Checks the knobs: at least one day, times that make `<unix seconds>.geojson` names of
-    /// 9 to 11 digits, 0.01 to 50 vertices per km, at most 999 towns, a grey zone of 0.1 to
-    /// 20 km.
+    /// 9 to 11 digits, 0.01 to 50 vertices per km, at most 100,000 towns, a grey zone of 0.1
+    /// to 20 km.
     pub fn validate(&self) -> Result<()> {
         let usage = |m: String| Err(Error::Usage(m));
         if self.days == 0 || self.days > 1_000_000 {
@@ -177,8 +186,8 @@ impl SynthConfig {
         if !(self.vertices_per_km.is_finite() && (0.01..=50.0).contains(&self.vertices_per_km)) {
             return usage(format!("vertices per km: {} is not between 0.01 and 50", self.vertices_per_km));
         }
-        if self.towns > 999 {
-            return usage(format!("towns: {} is more than 999", self.towns));
+        if self.towns > MAX_TOWNS {
+            return usage(format!("towns: {} is more than {MAX_TOWNS}", self.towns));
         }
         if !(self.grey_zone_km.is_finite() && (0.1..=20.0).contains(&self.grey_zone_km)) {
             return usage(format!("grey zone: {} km is not between 0.1 and 20", self.grey_zone_km));
@@ -412,14 +421,21 @@ impl Synth {
             })
             .collect();
         let mut rng = stream(config.seed, 3);
+        let mut villages = stream(config.seed, 5);
+        let digits = config.towns.to_string().len().max(3);
         let towns = (0..config.towns)
             .map(|k| {
-                let y = rng.random_range(45.6..50.4);
-                let gap_km = rng.random_range(1.5..40.0);
-                let radius_km: f64 = rng.random_range(1.2..4.0);
+                let (gap_km, radius_km, y) = match k < TOWNS_PROPER {
+                    true => {
+                        let y = rng.random_range(45.6..50.4);
+                        (rng.random_range(1.5..40.0), rng.random_range(1.2..4.0), y)
+                    }
+                    // (a negative gap: behind the front)
+                    false => (villages.random_range(-60.0..40.0), villages.random_range(0.3..1.5), villages.random_range(45.6..50.4)),
+                };
                 let x = front_at(&ys, &front, y) - (gap_km + radius_km) / km_per_degree_lon(y);
-                let center = Coord { x: round6(x.max(31.0)), y: round6(y) };
-                Town { name: format!("town-{:03}", k + 1), center, radius_km, polygon: disc(center, radius_km) }
+                let center = Coord { x: round6(x.clamp(31.0, FRONT_MAX_X)), y: round6(y) };
+                Town { name: format!("town-{:0digits$}", k + 1), center, radius_km, polygon: disc(center, radius_km) }
             })
             .collect();
         Ok(Synth { config, aoi, towns, ys, front })
@@ -461,7 +477,8 @@ impl Synth {
             kpd: self.ys.iter().map(|&y| km_per_degree_lon(y)).collect(),
             front: self.front.clone(),
             spacing_km,
-            towns: self.towns.iter().map(|t| (t.clone(), TownState::Held)).collect(),
+            // (villages are regions to measure, not drawn on the map: the war is the towns')
+            towns: self.towns.iter().take(TOWNS_PROPER).map(|t| (t.clone(), TownState::Held)).collect(),
             sectors: Vec::new(),
             tempo: 1.0,
             liberated: Vec::new(),
@@ -899,11 +916,29 @@ mod tests {
         for config in [
             SynthConfig::new().days(0),
             SynthConfig::new().vertices_per_km(f64::NAN),
-            SynthConfig::new().towns(1000),
+            SynthConfig::new().towns(100_001),
             SynthConfig::new().grey_zone_km(-1.0),
             SynthConfig::new().start(NaiveDate::from_ymd_opt(1970, 1, 1).unwrap()),
         ] {
             assert!(matches!(Synth::new(config), Err(Error::Usage(_))));
+        }
+    }
+
+    /// Past the first 999 towns come villages, named with as many digits as the count needs,
+    /// spread from ahead of the front to behind it, and never drawn on the map: the files of a
+    /// timeline of 100,000 settlements are those of one of 999 towns.
+    #[test]
+    fn villages_are_regions_along_and_behind_the_front_not_map_features() {
+        let many = Synth::new(SynthConfig::new().days(20).towns(5000).seed(9)).unwrap();
+        assert_eq!(many.towns().len(), 5000);
+        assert_eq!((many.towns()[0].name.as_str(), many.towns()[4999].name.as_str()), ("town-0001", "town-5000"));
+        let villages = &many.towns()[999..];
+        let behind = villages.iter().filter(|t| t.center.x > front_at(&many.ys, &many.front, t.center.y)).count();
+        assert!(behind > villages.len() / 2 && behind < villages.len(), "{behind} of {} behind the front", villages.len());
+        assert!(villages.iter().all(|t| (0.3..1.5).contains(&t.radius_km)));
+        let few = Synth::new(SynthConfig::new().days(20).towns(999).seed(9)).unwrap();
+        for (a, b) in many.snapshots().zip(few.snapshots()) {
+            assert_eq!(a.territory, b.territory);
         }
     }
 }
