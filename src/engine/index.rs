@@ -344,27 +344,32 @@ impl CellState {
             })
             .collect();
         // New cells are computed on all cores; the rest are the previous snapshot's.
-        let computed: Vec<Option<Arc<CellLayers>>> = {
+        // (each cell computed afresh, if it is, and whether the previous snapshot had it)
+        let computed: Vec<(Option<Arc<CellLayers>>, bool)> = {
             use rayon::prelude::*;
             keyed
                 .par_iter()
                 .map(|(cell, hash, members)| match self.cells.get(cell) {
-                    Some(same) if same.hash == *hash => None,
+                    Some(same) if same.hash == *hash => (None, true),
                     previous => {
                         let measure = match self.layers_only {
                             true => Measure::No,
                             false => Measure::Yes { previous: previous.map(Arc::as_ref) },
                         };
                         let frame = index.grid.rect(*cell);
-                        Some(Arc::new(crate::geometry::overlay::in_frame(frame, || compute_cell(index, *cell, *hash, members, &pieces, measure))))
+                        let layers = crate::geometry::overlay::in_frame(frame, || compute_cell(index, *cell, *hash, members, &pieces, measure));
+                        (Some(Arc::new(layers)), previous.is_some())
                     }
                 })
                 .collect()
         };
-        for ((cell, _, _), fresh) in keyed.into_iter().zip(computed) {
+        let mut kept = 0;
+        for ((cell, _, _), (fresh, existed)) in keyed.into_iter().zip(computed) {
+            kept += usize::from(existed);
             let layers = match fresh {
                 Some(layers) => {
                     self.stats.cells_computed += 1;
+                    layers.regions.iter().for_each(|(region, _)| dirty[*region] = true);
                     layers
                 }
                 None => {
@@ -380,12 +385,10 @@ impl CellState {
             }
             cells.insert(cell, layers);
         }
-        if !self.layers_only && !first {
-            for (cell, layers) in &cells {
-                if !self.cells.get(cell).is_some_and(|before| Arc::ptr_eq(before, layers)) {
-                    layers.regions.iter().for_each(|(region, _)| dirty[*region] = true);
-                }
-            }
+        // A cell the previous snapshot had and this one has not (nothing is drawn in it any
+        // more) changes its regions too; seldom, so the previous cells are looked through
+        // only when some are missing.
+        if kept < self.cells.len() {
             for (cell, before) in &self.cells {
                 if !cells.contains_key(cell) {
                     before.regions.iter().for_each(|(region, _)| dirty[*region] = true);

@@ -814,6 +814,7 @@ pub(crate) fn clean_coords(ring: &LineString<f64>, fixes: &mut RingFixes) -> Res
 
 /// Appends a position to a ring being cleaned: refused when it is not longitude/latitude,
 /// dropped when it repeats the one before.
+#[inline]
 fn push_position(coords: &mut Vec<Coord<f64>>, x: f64, y: f64, fixes: &mut RingFixes) -> Result<(), String> {
     check_position(x, y)?;
     let c = Coord { x, y };

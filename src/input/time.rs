@@ -45,7 +45,7 @@ pub fn rfc3339(t: DateTime<Utc>) -> String {
 /// Serializes a time as [`rfc3339`] text: how rows carry their typed times into JSON and
 /// CSV.
 pub(crate) fn serialize<S: serde::Serializer>(time: &DateTime<Utc>, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.collect_str(&time.format("%Y-%m-%dT%H:%M:%SZ"))
+    serializer.serialize_str(&rfc3339(*time))
 }
 
 fn midnight(d: NaiveDate) -> DateTime<Utc> {
