@@ -25,8 +25,9 @@ fn the_sample_measures_what_it_was_drawn_to_be() {
     assert!((cell - 8217.732).abs() < 0.001, "{cell}");
     // The occupied polygon runs from the front to 38.2°E and is clipped at 38°E; the
     // contested strip starts 0.05° west of the front and its overlap with the occupied area
-    // counts as occupied. Longitude bands of one cell are proportional to their width up to
-    // the bowing of the 0.01° geodesic edges between the vertices (below 1e-6 here).
+    // counts as occupied. Edges are straight lines in longitude/latitude, measured exactly
+    // (the default edge model), so longitude bands of one cell are proportional to their
+    // width: what is left is the snapping of the boolean operations (below 1e-6 here).
     for (snapshot, front, grey_west) in [(0, 37.50, 37.45), (1, 37.45, 37.40), (2, 37.40, 37.35)] {
         let total = &areas[snapshot].rows[0];
         assert!((total.occupied_km2 / cell - (38.0 - front)).abs() < 1e-6, "{total:?}");
