@@ -65,7 +65,8 @@ pub use error::{Error, Result};
 pub use geometry::area::AreaKm2;
 pub use geometry::layer::EdgeModel;
 pub use input::classify::{Classification, Classifier, Unclassified};
-pub use input::read::{snapshot_files, ReadOptions, ScanReport, Warning, WarningKind};
+pub use input::read::{snapshot_files, ReadOptions};
+pub use input::snapshot::{ScanReport, Warning, WarningKind};
 pub use input::region::{read_area_of_interest, read_area_of_interest_with, read_regions, Region, RegionOptions};
 pub use input::snapshot::Snapshot;
 #[cfg(feature = "fetch")]

@@ -2,7 +2,7 @@
 
 use crate::engine::diff::{Change, ChangeAreas, Transitions};
 use crate::engine::periods::Period;
-use crate::input::read::ScanReport;
+use crate::input::snapshot::ScanReport;
 use crate::input::time::serialize as rfc3339;
 use crate::{PerStatus, Status};
 use chrono::{DateTime, Utc};

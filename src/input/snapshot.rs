@@ -1,11 +1,10 @@
-//! One state of the map in memory: a time, and polygons by status.
+//! One state of the map in memory: a time, polygons by status, and what reading it found.
+//! (It is built by [`crate::input::read`]: from a file, GeoJSON text or polygons.)
 
-use crate::error::{Error, Result};
-use crate::input::read::{parse_snapshot_at, read_snapshot, ReadOptions, ScanReport};
 use crate::{PerStatus, Status};
 use chrono::{DateTime, Utc};
 use geo::Polygon;
-use std::path::Path;
+use serde::Serialize;
 use std::sync::Arc;
 
 /// One published state of the map: when it was published, and its territorial polygons by
@@ -40,67 +39,6 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
-    /// A state of the map from polygons by status (longitude/latitude on WGS84), named
-    /// `name` in rows and messages.
-    ///
-    /// Rings are checked and cleaned as a file's are; a position that is not longitude and
-    /// latitude is an error naming the snapshot and the polygon (counted from 0 over the
-    /// occupied, then contested, then liberated polygons).
-    pub fn new(name: impl Into<String>, time: DateTime<Utc>, polygons: PerStatus<Vec<Polygon<f64>>>) -> Result<Snapshot> {
-        let name: Arc<str> = name.into().into();
-        let given = polygons.occupied.len() + polygons.contested.len() + polygons.liberated.len();
-        let mut report = ScanReport { snapshot: name.to_string(), time, features: given, ..ScanReport::default() };
-        let mut cleaned: PerStatus<Vec<Polygon<f64>>> = PerStatus::default();
-        let mut index = 0;
-        for status in Status::ALL {
-            for polygon in &polygons[status] {
-                crate::input::read::add_polygon(&name, index, status, polygon, &mut cleaned, &mut report)?;
-                index += 1;
-            }
-        }
-        Ok(Snapshot::finished(name, time, cleaned, report))
-    }
-
-    /// A state of the map from GeoJSON text (a FeatureCollection, a Feature or a bare
-    /// geometry), classified as `options` says, at `time`.
-    ///
-    /// ```
-    /// use frontline::{ReadOptions, Snapshot, Status};
-    /// let text = r#"{"type":"FeatureCollection","features":[
-    ///   {"type":"Feature","properties":{"name":"Окуповано /// Occupied"},
-    ///    "geometry":{"type":"Polygon","coordinates":[[[37,48],[37.05,48],[37.05,48.1],[37,48.1],[37,48]]]}}]}"#;
-    /// let time = "2025-08-03T19:58:25Z".parse().unwrap();
-    /// let snapshot = Snapshot::from_geojson("from-the-api", time, text.as_bytes(), &ReadOptions::default())?;
-    /// assert_eq!(snapshot.polygons(Status::Occupied).len(), 1);
-    /// assert_eq!(snapshot.report().polygons.occupied, 1);
-    /// # Ok::<(), frontline::Error>(())
-    /// ```
-    pub fn from_geojson(name: &str, time: DateTime<Utc>, geojson: &[u8], options: &ReadOptions) -> Result<Snapshot> {
-        parse_snapshot_at(Path::new(name), geojson, options, Some(time))
-    }
-
-    /// A state of the map from a parsed GeoJSON value: see [`Snapshot::from_geojson`].
-    pub fn from_geojson_value(name: &str, time: DateTime<Utc>, geojson: &serde_json::Value, options: &ReadOptions) -> Result<Snapshot> {
-        let text = serde_json::to_vec(geojson).map_err(|e| Error::format(Path::new(name), e.to_string()))?;
-        Snapshot::from_geojson(name, time, &text, options)
-    }
-
-    /// Reads one snapshot file (`.geojson`, `.json`, gzip-compressed or not); its time comes
-    /// from its name, or from `options.time_field`.
-    ///
-    /// ```
-    /// use frontline::{ReadOptions, Snapshot, Status};
-    /// let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/data/snapshots/1730419200.geojson");
-    /// let snapshot = Snapshot::read(&path, &ReadOptions::default())?;
-    /// assert_eq!(snapshot.name(), "1730419200.geojson");
-    /// assert_eq!(snapshot.time().to_rfc3339(), "2024-11-01T00:00:00+00:00");
-    /// assert!(!snapshot.polygons(Status::Occupied).is_empty());
-    /// # Ok::<(), frontline::Error>(())
-    /// ```
-    pub fn read(path: &Path, options: &ReadOptions) -> Result<Snapshot> {
-        read_snapshot(path, options)
-    }
-
     /// Its name: the file name, or the name it was given.
     pub fn name(&self) -> &str {
         &self.name
@@ -126,9 +64,9 @@ impl Snapshot {
         if report.features == 0 {
             // A cut-off export can be a valid, empty collection: say so rather than report
             // zero km² silently.
-            report.warnings.push(crate::input::read::Warning {
+            report.warnings.push(Warning {
                 feature: 0,
-                kind: crate::input::read::WarningKind::EmptyGeometry,
+                kind: WarningKind::EmptyGeometry,
                 detail: "the file has no features: every area is 0".into(),
             });
         }
@@ -136,9 +74,79 @@ impl Snapshot {
     }
 }
 
+/// What reading one snapshot found: the output of `frontline scan`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ScanReport {
+    /// The file name.
+    pub snapshot: String,
+    /// The snapshot time (RFC 3339 in JSON and CSV).
+    #[serde(serialize_with = "crate::input::time::serialize")]
+    pub time: DateTime<Utc>,
+    /// Features in the file.
+    pub features: usize,
+    /// Polygons per status (a MultiPolygon counts each of its parts).
+    pub polygons: PerStatus<usize>,
+    /// Features that are not territory (points, lines) or have no geometry.
+    pub not_territory: usize,
+    /// Polygons whose status could not be told (left out of every layer).
+    pub unclassified: usize,
+    /// Polygons of territories outside the conflict that the map draws too (left out).
+    pub foreign: usize,
+    /// Polygons that needed repair: unclosed or degenerate rings, repeated points, or
+    /// invalid topology (self-intersections, holes outside shells), fixed when layers are built.
+    pub repaired: usize,
+    /// One line per problem, with the feature index.
+    pub warnings: Vec<Warning>,
+}
+
+/// A problem found in one feature that did not stop the reading.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Warning {
+    /// The feature's index in the file.
+    pub feature: usize,
+    /// What kind of problem.
+    pub kind: WarningKind,
+    /// Details for a person.
+    pub detail: String,
+}
+
+/// Kinds of [`Warning`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum WarningKind {
+    /// A polygon with no status.
+    Unclassified,
+    /// A ring whose last point was not its first: closed.
+    UnclosedRing,
+    /// Consecutive repeated points: removed.
+    RepeatedPoints,
+    /// A ring with fewer than three distinct points: dropped.
+    DegenerateRing,
+    /// Self-intersections, holes outside their shell and the like: repaired by the
+    /// even-odd rule when layers are built.
+    InvalidTopology,
+    /// A geometry collection or multi-polygon with nothing in it.
+    EmptyGeometry,
+}
+
+impl WarningKind {
+    /// A short name, as in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WarningKind::Unclassified => "unclassified",
+            WarningKind::UnclosedRing => "unclosed-ring",
+            WarningKind::RepeatedPoints => "repeated-points",
+            WarningKind::DegenerateRing => "degenerate-ring",
+            WarningKind::InvalidTopology => "invalid-topology",
+            WarningKind::EmptyGeometry => "empty-geometry",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::read::ReadOptions;
     use geo::{polygon, LineString};
 
     fn time() -> DateTime<Utc> {
@@ -161,7 +169,7 @@ mod tests {
             assert_eq!(from_text.polygons(status), from_polygons.polygons(status), "{status}");
         }
         assert_eq!(from_polygons.report().repaired, 2);
-        assert!(from_polygons.report().warnings.iter().any(|w| w.feature == 1 && w.kind == crate::input::read::WarningKind::InvalidTopology));
+        assert!(from_polygons.report().warnings.iter().any(|w| w.feature == 1 && w.kind == WarningKind::InvalidTopology));
     }
 
     #[test]
