@@ -153,6 +153,12 @@ pub struct EngineArgs {
     /// the straight line in longitude/latitude that the map draws, measured exactly.
     #[arg(long, value_name = "KM")]
     pub max_edge_km: Option<f64>,
+    /// ellipsoid (WGS84, the default) or sphere: turf.js's sphere of radius 6,378,137 m,
+    /// each edge straight in (longitude, sin latitude), the measure of the map's own
+    /// published figures, for comparison with them (0.08 % below the ellipsoid in Ukraine;
+    /// both engines measure with it, cell by cell in the indexed one).
+    #[arg(long, default_value = "ellipsoid", value_name = "METHOD", value_parser = ["ellipsoid", "sphere"])]
+    pub area_method: String,
 }
 
 impl EngineArgs {
@@ -167,6 +173,12 @@ impl EngineArgs {
     }
 
     fn edges(&self) -> Result<EdgeModel, Error> {
+        if self.area_method == "sphere" {
+            return match self.max_edge_km {
+                None => Ok(EdgeModel::Sphere),
+                Some(_) => Err(Error::Usage("--area-method sphere measures edges as turf.js does: it does not take --max-edge-km".into())),
+            };
+        }
         match self.max_edge_km {
             None => Ok(EdgeModel::Straight),
             // every edge a geodesic, with points along the long ones so that cuts stay on them

@@ -68,6 +68,14 @@ pub enum EdgeModel {
     /// edges too, and its figures part from the plain engine's by square kilometres where
     /// edges are tens of kilometres long (2022): use [`EdgeModel::Geodesic`] with it.
     None,
+    /// turf.js's measure, the one the DeepState map publishes its own figures in: the
+    /// sphere of radius 6,378,137 m, every edge the straight line in Lambert's cylindrical
+    /// equal-area plane (λ, sin φ), measured exactly ([`SphereAreaKm2`](crate::SphereAreaKm2)).
+    /// For comparison with the map's figures only: the sphere is 0.08 % smaller than the
+    /// ellipsoid in Ukraine. Nothing is split; cut points (on the straight line in
+    /// longitude/latitude) move an edge by the lens between the two lines, nothing
+    /// measurable on the map's edges of a few hundred metres.
+    Sphere,
 }
 
 impl EdgeModel {
@@ -78,10 +86,12 @@ impl EdgeModel {
 
     /// The area of a valid multi-polygon in km² on the WGS84 ellipsoid, its edges as this
     /// model says: straight lines in longitude/latitude for [`EdgeModel::Straight`],
-    /// geodesics otherwise ([`AreaKm2`]). Whichever way the rings are wound.
+    /// geodesics otherwise ([`AreaKm2`]); on turf's sphere for [`EdgeModel::Sphere`].
+    /// Whichever way the rings are wound.
     pub fn area_km2(self, shape: &MultiPolygon<f64>) -> f64 {
         match self {
             EdgeModel::Straight => shape.0.iter().map(crate::geometry::area::straight_polygon_area_km2).sum::<f64>() + 0.0,
+            EdgeModel::Sphere => crate::SphereAreaKm2::sphere_area_km2(shape),
             _ => shape.geodesic_area_km2(),
         }
     }
@@ -114,7 +124,7 @@ impl EdgeModel {
             EdgeModel::Straight => std::borrow::Cow::Borrowed(polygon),
             EdgeModel::StraightLonLat(max) => std::borrow::Cow::Owned(crate::geometry::area::split_long_edges(polygon, max)),
             EdgeModel::Geodesic(max) => std::borrow::Cow::Owned(crate::geometry::area::split_long_geodesics(polygon, max)),
-            EdgeModel::None => std::borrow::Cow::Borrowed(polygon),
+            EdgeModel::None | EdgeModel::Sphere => std::borrow::Cow::Borrowed(polygon),
         }
     }
 }
