@@ -53,7 +53,10 @@ fn print_notes(notes: &[ReconcileNote]) {
     for note in notes {
         by_kind.entry((note.kind, &note.what, note.hash.as_deref())).or_insert((0, note)).0 += 1;
     }
-    for ((kind, _, _), (count, first)) in by_kind {
+    // (warnings first)
+    let mut lines: Vec<_> = by_kind.into_iter().collect();
+    lines.sort_by_key(|((kind, _, _), _)| *kind != "unknown-type");
+    for ((kind, _, _), (count, first)) in lines {
         let level = if kind == "unknown-type" { "warning" } else { "note" };
         match count {
             1 => eprintln!("{level}: {first}"),
