@@ -72,10 +72,10 @@ pub enum EdgeModel {
     /// published figures, every edge the straight line in longitude/latitude (as for
     /// `Straight`), measured exactly: for comparison with the map's figures (over Ukraine
     /// the sphere gives 0.09 % less than the ellipsoid: 0.02 % more at 44°N, 0.16 % less at
-    /// 52°N). turf's own edges are straight in
-    /// (λ, sin φ), which cuts do not follow; on the map's polygons the two differ by a few
-    /// parts in a million since 2023, up to 3 in 10,000 on the long edges of 2022
-    /// ([`SphereAreaKm2`](crate::SphereAreaKm2) is turf's formula). Nothing is split.
+    /// 52°N). turf's own edges are straight in (λ, sin φ), which cuts do not follow; on the
+    /// map's polygons the two differ by a few parts in a million since 2023, up to 3 in
+    /// 10,000 on the long edges of 2022 ([`SphereAreaKm2`](crate::SphereAreaKm2) is turf's
+    /// formula). Nothing is split.
     Sphere,
 }
 
@@ -87,8 +87,8 @@ impl EdgeModel {
 
     /// The area of a valid multi-polygon in km² on the WGS84 ellipsoid, its edges as this
     /// model says: straight lines in longitude/latitude for [`EdgeModel::Straight`],
-    /// geodesics otherwise ([`AreaKm2`]); on turf's sphere for [`EdgeModel::Sphere`].
-    /// Whichever way the rings are wound.
+    /// geodesics otherwise ([`AreaKm2`]); for [`EdgeModel::Sphere`], on the sphere of radius
+    /// 6,378,137 m instead, edges straight. Whichever way the rings are wound.
     pub fn area_km2(self, shape: &MultiPolygon<f64>) -> f64 {
         match self {
             EdgeModel::Straight => shape.0.iter().map(crate::geometry::area::straight_polygon_area_km2).sum::<f64>() + 0.0,
