@@ -64,6 +64,8 @@ pub use engine::source::SnapshotInput;
 pub use error::{Error, Result};
 pub use geometry::area::AreaKm2;
 pub use geometry::layer::EdgeModel;
+pub use geometry::sphere::SphereAreaKm2;
+pub use engine::reconcile::{Reconciliation, ReconcileNote, ReconcileRow};
 pub use input::classify::{Classification, Classifier, Unclassified};
 pub use input::read::{snapshot_files, ReadOptions};
 pub use input::snapshot::{ScanReport, Warning, WarningKind};

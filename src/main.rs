@@ -31,6 +31,10 @@ enum Command {
     /// Change per period and region: area gained, lost and net per status, transitions
     /// between held, contested and occupied, rates and cumulative change.
     Changes(cli::measure::ChangesArgs),
+    /// The map's own published figures beside frontline's, per snapshot and status: the
+    /// map's figure, the same computed the map's way (turf's sphere, by fill colour, as
+    /// drawn), frontline's, and the bridge between them step by step.
+    Reconcile(cli::reconcile::ReconcileArgs),
     /// Write a synthetic timeline (deterministic from a seed) in the DeepState export format:
     /// DIR/snapshots/<unix seconds>.geojson, DIR/aoi.geojson, DIR/towns.geojson.
     Synth(cli::report::SynthArgs),
@@ -55,6 +59,7 @@ fn main() -> ExitCode {
         Command::Scan(args) => cli::measure::scan(args),
         Command::Areas(args) => cli::measure::areas(args),
         Command::Changes(args) => cli::measure::changes(args),
+        Command::Reconcile(args) => cli::reconcile::reconcile(args),
         Command::Synth(args) => cli::report::synth(args),
         Command::Report(args) => cli::report::report(args, cli.quiet),
         #[cfg(feature = "fetch")]

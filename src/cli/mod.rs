@@ -5,5 +5,6 @@ pub mod args;
 #[cfg(feature = "fetch")]
 pub mod fetch;
 pub mod measure;
+pub mod reconcile;
 pub mod report;
 pub mod warnings;

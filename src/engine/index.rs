@@ -187,7 +187,7 @@ impl RegionIndex {
 /// lattice of [`Grid::piece_area_km2`], so that neighbouring cells agree on them.
 fn piece_area_km2(grid: Grid, edges: EdgeModel, cell: CellId, piece: &MultiPolygon<f64>) -> f64 {
     match edges {
-        EdgeModel::Straight => edges.area_km2(piece),
+        EdgeModel::Straight | EdgeModel::Sphere => edges.area_km2(piece),
         _ => grid.piece_area_km2(cell, piece),
     }
 }
@@ -491,7 +491,7 @@ pub(crate) fn change_between(index: &RegionIndex, before: &CellMap, after: &Cell
             // that any geodesic tool measures them as the figures do (straight edges need
             // none).
             let mut change = change;
-            if index.edges != EdgeModel::Straight {
+            if !matches!(index.edges, EdgeModel::Straight | EdgeModel::Sphere) {
                 for shape in change.shapes_mut() {
                     *shape = index.grid.with_lattice(*id, std::mem::replace(shape, MultiPolygon::new(Vec::new())));
                 }
@@ -710,7 +710,7 @@ mod tests {
     #[test]
     fn the_whole_change_is_of_the_index_edge_model() {
         let aoi = read_area_of_interest(&Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/data/aoi.geojson")).unwrap();
-        for edges in [EdgeModel::Straight, EdgeModel::StraightLonLat(1000.0), EdgeModel::Geodesic(1000.0)] {
+        for edges in [EdgeModel::Straight, EdgeModel::StraightLonLat(1000.0), EdgeModel::Geodesic(1000.0), EdgeModel::Sphere] {
             let index = Arc::new(RegionIndex::new(Grid::default(), Some(&aoi), &[]).with_edges(edges));
             let mut timeline = CellState::new(Arc::clone(&index));
             timeline.advance(&sample("1730419200.geojson"));

@@ -9,6 +9,7 @@ pub(crate) mod index;
 pub(crate) mod layers;
 pub(crate) mod measure;
 pub(crate) mod periods;
+pub(crate) mod reconcile;
 #[cfg(test)]
 mod properties;
 pub(crate) mod rows;

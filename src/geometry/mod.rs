@@ -8,4 +8,5 @@ pub(crate) mod fingerprint;
 pub(crate) mod grid;
 pub(crate) mod layer;
 pub(crate) mod overlay;
+pub(crate) mod sphere;
 pub(crate) mod validity;

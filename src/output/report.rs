@@ -204,6 +204,10 @@ where
     // compared as their periods become known (states in memory are taken once), a slice at a
     // time so that progress moves; each slice still runs on every core.
     let count = source.files().len();
+    let last_file = match source.files().last().map(|t| &t.item) {
+        Some(crate::engine::source::Item::File(path)) => Some(path.clone()),
+        _ => None,
+    };
     progress(Progress::Stage { name: "measuring", steps: count as u64 });
     let mut area_run = AreaRun::new(analysis);
     let mut area_rows = AreaRows::new(analysis);
@@ -291,7 +295,15 @@ where
     }
 
     let skipped = weekly_summary.skipped.len() + monthly_summary.skipped.len();
-    let (first_line, markdown) = data.markdown(last_week.as_ref(), skipped);
+    let (first_line, mut markdown) = data.markdown(last_week.as_ref(), skipped);
+    // The map's own figures, when they are beside the last snapshot: before the charts.
+    let latest_total = areas.last().and_then(|a| a.rows.first());
+    if let (Some(file), Some(total)) = (&last_file, latest_total) {
+        if let Some((rows, notes)) = crate::engine::reconcile::reconcile_latest(analysis, file, total)? {
+            let at = markdown.find("## Charts\n").unwrap_or(markdown.len());
+            markdown.insert_str(at, &published_section(&rows, notes));
+        }
+    }
     let path = out.join("report.md");
     write_file_atomically(&path, |w| w.write_all(markdown.as_bytes())).map_err(|source| Error::Write { path: path.clone(), source })?;
     let latest = areas.last().and_then(|a| a.rows.first()).cloned().ok_or_else(|| Error::Usage("no snapshot measured".into()))?;
@@ -919,6 +931,42 @@ The map is in longitude/latitude, stretched so that a kilometre east is as long 
         );
         (first_line, md)
     }
+}
+
+/// The section of the map's own figures for the last snapshot: published, reproduced and
+/// frontline's figure per status with the bridge between them (see
+/// [`Analysis::reconcile`]).
+fn published_section(rows: &[crate::ReconcileRow], notes: usize) -> String {
+    let mut md = String::new();
+    let Some(first) = rows.first() else { return md };
+    let _ = writeln!(md, "## The map's own figures\n");
+    let _ = writeln!(
+        md,
+        "The map publishes its own areas for `{}`: turf.js's area on a sphere (radius 6,378,137 m) of the polygons of each fill colour, each as drawn, not clipped. \
+`reproduced` is that computed here; the next columns change one step at a time from it to this report's figure (`frontline reconcile` gives them for every snapshot).\n",
+        first.snapshot
+    );
+    let _ = writeln!(md, "| status | published (km²) | reproduced (km²) | sphere → ellipsoid | colour → status by name | overlaps removed | clip | this report (km²) |");
+    let _ = writeln!(md, "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    for r in rows {
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {} | {} | {} | {} | {} |",
+            r.status,
+            format_km2(r.published_km2),
+            format_km2(r.reproduced_km2),
+            format_change_km2(r.sphere_to_ellipsoid_km2),
+            format_change_km2(r.colour_to_status_km2),
+            format_change_km2(r.disjoint_km2),
+            format_change_km2(r.clip_km2),
+            format_km2(r.frontline_km2),
+        );
+    }
+    let _ = writeln!(md);
+    if notes > 0 {
+        let _ = writeln!(md, "- {notes} note(s) on the published figures: run `frontline reconcile` on the snapshot to read them.\n");
+    }
+    md
 }
 
 /// A piece of change worth marking on the map: 0.5 km² or more, and not a sliver (its
