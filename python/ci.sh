@@ -17,7 +17,7 @@ start=$(date +%s)
 "${pip[@]}" install --quiet ./python
 echo "pip install ./python: $(( $(date +%s) - start )) s (a fresh virtual environment: maturin, the Rust build, numpy and pandas)"
 
-"${pip[@]}" install --quiet pytest tqdm geopandas
+"${pip[@]}" install --quiet pytest tqdm geopandas matplotlib
 [ -x target/release/frontline ] || cargo build --release --bin frontline
 export FRONTLINE_BIN="$PWD/target/release/frontline"
 echo "FRONTLINE_DATA=${FRONTLINE_DATA:-(unset: real-data tests skipped)}"

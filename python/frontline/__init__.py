@@ -448,6 +448,10 @@ class _Inputs:
         ):
             self.paths = _path_list(snapshots, "snapshots")
             return
+        if isinstance(snapshots, (list, tuple)) and not snapshots:
+            raise InputError("snapshots: none given")
+        if hasattr(snapshots, "geometry") or hasattr(snapshots, "__geo_interface__"):
+            raise TypeError("snapshots: one state of the map is not a timeline: give {time: data, ...}")
         if isinstance(snapshots, _Mapping):
             if "type" in snapshots and "features" in snapshots:
                 raise TypeError("snapshots: a single GeoJSON object is not a timeline: give {time: geojson, ...}")

@@ -112,6 +112,13 @@ def test_python_s_exceptions_come_through_unchanged(sample):
         frontline.areas(42)
     with pytest.raises(TypeError, match="a snapshot: expected a GeoDataFrame"):
         frontline.areas({"2024-11-01": 42})
+    with pytest.raises(TypeError, match="not a timeline"):
+        frontline.areas({"type": "FeatureCollection", "features": []})
+    with pytest.raises(frontline.InputError, match="snapshots: none given"):
+        frontline.areas([])
+    geopandas = pytest.importorskip("geopandas")
+    with pytest.raises(TypeError, match="not a timeline"):
+        frontline.areas(geopandas.read_file(sample / "snapshots" / "1730419200.geojson"))
 
 
 def test_input_errors_are_frontline_errors():
