@@ -17,7 +17,10 @@ at a time: a generator of ten thousand states is never held whole).
 
 Every function releases the GIL while it works, shows a tqdm progress bar when tqdm is
 installed and standard error is a terminal (``progress=True`` always, ``False`` never),
-and can be stopped with Ctrl-C. Bad input raises :class:`InputError` with the command's
+and can be stopped with Ctrl-C. Both move as the engine hands on rows, a chunk of snapshots
+at a time: with files and a few dozen regions the engine takes the whole timeline as one
+chunk (for speed), so the bar fills at the end and Ctrl-C is seen then; states in memory
+are taken 64 at a time at most, and Ctrl-C is also seen whenever one is taken. Bad input raises :class:`InputError` with the command's
 one-line message naming the file (and the feature); reading warnings (repaired rings,
 unclassified polygons) are issued as :class:`FrontlineWarning`, one per kind.
 """

@@ -117,6 +117,8 @@ impl Iterator for States<'_> {
             return None;
         }
         let next = Python::attach(|py| -> PyResult<Option<(String, i64, Vec<u8>)>> {
+            // (Ctrl-C between two states, whenever the engine pulls one)
+            py.check_signals()?;
             match self.iterator.bind(py).call_method0("__next__") {
                 Ok(item) => {
                     let (name, time, text): (String, i64, Bound<'_, PyBytes>) = item.extract()?;
