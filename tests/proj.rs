@@ -5,10 +5,7 @@
 
 mod common;
 
-use frontline::Engine;
-use frontline::read::{read_snapshot, snapshot_files, ReadOptions};
-use frontline::{read_area_of_interest, read_regions, RegionOptions};
-use frontline::{Analysis, Status};
+use frontline::{read_area_of_interest, read_regions, snapshot_files, Analysis, Engine, ReadOptions, RegionOptions, Snapshot, Status};
 use geo::Polygon;
 use std::fmt::Write;
 
@@ -58,13 +55,14 @@ fn in_web_mercator(polygons: &frontline::PerStatus<Vec<Polygon<f64>>>) -> String
 fn a_snapshot_in_web_mercator_measures_the_same() {
     let Some(data) = common::data_dir() else { return };
     let file = last_snapshot(&data);
-    let snapshot = read_snapshot(&file, &ReadOptions::default()).unwrap();
+    let snapshot = Snapshot::read(&file, &ReadOptions::default()).unwrap();
     let analysis = Analysis::new()
         .with_clip(read_area_of_interest(&data.join("boundaries/ukraine.geojson")).unwrap())
         .with_engine(Engine::Plain);
-    let direct = analysis.measure(&snapshot, &analysis.layers(&snapshot));
-    let mercator = in_web_mercator(&snapshot.polygons);
-    let back = analysis.areas_of_bytes(&file, mercator.as_bytes()).unwrap();
+    let direct = analysis.areas([snapshot.clone()]).unwrap().remove(0);
+    let polygons = frontline::PerStatus::from_fn(|s| snapshot.polygons(s).to_vec());
+    let mercator = in_web_mercator(&polygons);
+    let back = analysis.areas([Snapshot::from_geojson("mercator", snapshot.time(), mercator.as_bytes(), &ReadOptions::default()).unwrap()]).unwrap().remove(0);
     for status in Status::ALL {
         let (a, b) = (direct.rows[0].status_km2(status), back.rows[0].status_km2(status));
         eprintln!("{status:?}: {a} km² read directly, {b} km² via EPSG:3857");
@@ -81,20 +79,20 @@ fn a_snapshot_in_web_mercator_measures_the_same() {
 fn equal_area_agrees_with_geodesic_for_donetsk() {
     let Some(data) = common::data_dir() else { return };
     let file = last_snapshot(&data);
-    let regions = read_regions(&[data.join("boundaries/ukraine-oblasts/UA_14_Donetska.geojson")], "name:en").unwrap();
+    let regions = read_regions(&[data.join("boundaries/ukraine-oblasts/UA_14_Donetska.geojson")], &RegionOptions::default().name_fields(["name:en"])).unwrap();
     let analysis = Analysis::new()
         .with_clip(read_area_of_interest(&data.join("boundaries/ukraine.geojson")).unwrap())
         .with_regions(regions)
         .with_engine(Engine::Plain);
     let geodesic = analysis.areas(std::slice::from_ref(&file)).unwrap();
-    let planar = analysis.equal_areas(std::slice::from_ref(&file), "EPSG:3035").unwrap();
+    let planar = analysis.clone().with_equal_area("EPSG:3035").areas(std::slice::from_ref(&file)).unwrap();
     let (g, p) = (&geodesic[0].rows[1], &planar[0].rows[1]);
     let (gr, pr) = (g.region_km2.unwrap(), p.region_km2.unwrap());
     eprintln!("{}: region {gr} km² geodesic, {pr} km² EPSG:3035; occupied {} vs {}", g.region, g.occupied_km2, p.occupied_km2);
     assert!(((gr - pr) / gr).abs() < 1e-3, "{gr} vs {pr}");
     assert!(((g.occupied_km2 - p.occupied_km2) / g.occupied_km2).abs() < 1e-3);
     // and in the projection of another authority, the world's EASE-Grid 2.0 (EPSG:6933)
-    let ease = analysis.equal_areas(std::slice::from_ref(&file), "EPSG:6933").unwrap();
+    let ease = analysis.clone().with_equal_area("EPSG:6933").areas(std::slice::from_ref(&file)).unwrap();
     let e = ease[0].rows[1].region_km2.unwrap();
     assert!(((gr - e) / gr).abs() < 1e-3, "{gr} vs {e}");
 }

@@ -153,13 +153,17 @@ pub struct EngineArgs {
     /// the straight line in longitude/latitude that the map draws, measured exactly.
     #[arg(long, value_name = "KM")]
     pub max_edge_km: Option<f64>,
-    /// ellipsoid (WGS84, the default) or sphere: the sphere of radius 6,378,137 m on which
-    /// the map (turf.js) measures its own published figures, for comparison with them
-    /// (0.09 % below the ellipsoid over Ukraine). Edges stay straight in longitude/latitude,
-    /// so both engines agree; turf's own edges part from them by a few parts in a million
-    /// (see `frontline reconcile` for the map's figures exactly).
-    #[arg(long, default_value = "ellipsoid", value_name = "METHOD", value_parser = ["ellipsoid", "sphere"])]
+    /// ellipsoid (WGS84, the default; `geodesic` is the same), sphere: the sphere of radius
+    /// 6,378,137 m on which the map (turf.js) measures its own published figures, for
+    /// comparison with them (0.09 % below the ellipsoid over Ukraine; edges stay straight in
+    /// longitude/latitude, so both engines agree; see `frontline reconcile` for the map's
+    /// figures exactly), or equal-area: planar in the projection of --equal-area-crs, a
+    /// cross-check (areas only, the plain engine, the `proj` feature).
+    #[arg(long, default_value = "ellipsoid", value_name = "METHOD", value_parser = ["ellipsoid", "geodesic", "sphere", "equal-area"])]
     pub area_method: String,
+    /// The equal-area projection of --area-method equal-area.
+    #[arg(long, default_value = "EPSG:3035", value_name = "EPSG:NNNN")]
+    pub equal_area_crs: String,
 }
 
 impl EngineArgs {
@@ -170,7 +174,11 @@ impl EngineArgs {
         if !(self.cell_deg.is_finite() && (1e-4..=90.0).contains(&self.cell_deg)) {
             return Err(Error::Usage(format!("--cell-deg {}: expected degrees between 0.0001 and 90", self.cell_deg)));
         }
-        Ok(places.analysis(read, edges)?.with_engine(self.engine).with_cell_deg(self.cell_deg))
+        let analysis = places.analysis(read, edges)?.with_engine(self.engine).with_cell_deg(self.cell_deg);
+        match self.area_method.as_str() {
+            "equal-area" => equal_area(analysis, &self.equal_area_crs),
+            _ => Ok(analysis),
+        }
     }
 
     fn edges(&self) -> Result<EdgeModel, Error> {
@@ -188,6 +196,16 @@ impl EngineArgs {
             Some(km) => Err(Error::Usage(format!("--max-edge-km {km}: expected a positive number of kilometres, or 0"))),
         }
     }
+}
+
+#[cfg(feature = "proj")]
+fn equal_area(analysis: Analysis, projection: &str) -> Result<Analysis, Error> {
+    Ok(analysis.with_equal_area(projection))
+}
+
+#[cfg(not(feature = "proj"))]
+fn equal_area(_: Analysis, _: &str) -> Result<Analysis, Error> {
+    Err(Error::Usage("--area-method equal-area needs frontline built with `--features proj`".into()))
 }
 
 /// Where and how rows are written.

@@ -39,6 +39,9 @@ pub struct Analysis {
     pub(crate) cell_deg: f64,
     pub(crate) edges: EdgeModel,
     pub(crate) changed_only: bool,
+    /// Areas measured in the plane of this equal-area projection instead of on the
+    /// ellipsoid (feature `proj`): a cross-check.
+    pub(crate) equal_area: Option<String>,
 }
 
 /// A set of regions measured together, named or not.
@@ -81,8 +84,22 @@ impl Default for Analysis {
             cell_deg: Grid::default().cell_deg(),
             edges: EdgeModel::default(),
             changed_only: false,
+            equal_area: None,
         }
     }
+}
+
+/// The area (km²) of a shape in the plane of an equal-area projection: long edges get
+/// points every kilometre first (in the plane, an edge is the chord between its projected
+/// ends; with the points, it follows the edge to metres).
+#[cfg(feature = "proj")]
+pub(crate) fn equal_area_km2(edges: &EdgeModel, shape: &geo::MultiPolygon<f64>, projection: &str) -> Result<f64> {
+    crate::input::crs::equal_area_km2(&edges.for_export(shape.clone()), projection).map_err(|m| Error::Usage(format!("--area-method equal-area: {m}")))
+}
+
+#[cfg(not(feature = "proj"))]
+pub(crate) fn equal_area_km2(_: &EdgeModel, _: &geo::MultiPolygon<f64>, _: &str) -> Result<f64> {
+    Err(Error::Usage("--area-method equal-area needs frontline built with `--features proj`".into()))
 }
 
 impl Analysis {
@@ -162,6 +179,16 @@ impl Analysis {
         self
     }
 
+    /// Measures every area in the plane of an equal-area projection (e.g. `EPSG:3035`,
+    /// ETRS89-LAEA) instead of on the ellipsoid, with whole-layer boolean operations: a
+    /// cross-check of the figures, for [`Analysis::areas`] only (feature `proj`).
+    #[cfg(feature = "proj")]
+    pub fn with_equal_area(mut self, projection: impl Into<String>) -> Analysis {
+        self.equal_area = Some(projection.into());
+        self.engine = Engine::Plain;
+        self
+    }
+
     /// How snapshot files are read.
     pub fn read_options(&self) -> &ReadOptions {
         &self.read
@@ -188,6 +215,9 @@ impl Analysis {
             return Err(Error::Usage(format!("cell size {}: expected degrees between 0.0001 and 90", self.cell_deg)));
         }
         self.edges.check().map_err(Error::Usage)?;
+        if self.equal_area.is_some() && self.engine != Engine::Plain {
+            return Err(Error::Usage("an equal-area projection is measured with the plain engine".into()));
+        }
         let ids = self.columns().ids;
         for set in &self.sets {
             let mut seen = HashSet::new();
@@ -215,6 +245,21 @@ impl Analysis {
             sets: self.sets.len() > 1 || self.sets.iter().any(|s| s.name.is_some()),
             ids: self.regions().any(|r| r.id.is_some()),
         }
+    }
+
+    /// Who each row is about, areas as the analysis measures them: in the plane of the
+    /// equal-area projection, when one is set.
+    pub(crate) fn measured_labels(&self) -> Result<Vec<Label>> {
+        let mut labels = self.labels();
+        if let Some(projection) = &self.equal_area {
+            let geometry = std::iter::once(self.clip.as_ref()).chain(self.regions().map(Some));
+            for (label, region) in labels.iter_mut().zip(geometry) {
+                if let Some(region) = region {
+                    label.area_km2 = Some(equal_area_km2(&self.edges, &region.geometry, projection)?);
+                }
+            }
+        }
+        Ok(labels)
     }
 
     /// Who each row is about: `total`, then every region, set after set.

@@ -67,7 +67,22 @@ impl<'a> AreaRun<'a> {
                     let snapshot = item.load_alone(&self.analysis.read)?;
                     let layers = self.analysis.layers(&snapshot);
                     let regions: Vec<_> = self.analysis.regions().collect();
-                    Ok(Measured::new(&snapshot, layers.areas_km2(), measure_plain(&layers, &regions)))
+                    let (totals, per_region) = match &self.analysis.equal_area {
+                        None => (layers.areas_km2(), measure_plain(&layers, &regions)),
+                        Some(projection) => {
+                            let area = |shape: &geo::MultiPolygon<f64>| crate::engine::analysis::equal_area_km2(&layers.edges, shape, projection);
+                            let of = |clip: &dyn Fn(&geo::MultiPolygon<f64>) -> geo::MultiPolygon<f64>| -> Result<PerStatus<f64>> {
+                                let mut areas = PerStatus::default();
+                                for status in crate::Status::ALL {
+                                    areas[status] = area(&clip(layers.get(status)))?;
+                                }
+                                Ok(areas)
+                            };
+                            let per_region = regions.iter().map(|r| of(&|layer| crate::engine::measure::clip_layer(layer, r))).collect::<Result<_>>()?;
+                            (of(&|layer| layer.clone())?, per_region)
+                        }
+                    };
+                    Ok(Measured::new(&snapshot, totals, per_region))
                 })
                 .collect(),
             Engine::Indexed => self.measure_indexed(items),
@@ -160,8 +175,8 @@ pub(crate) struct AreaRows {
 }
 
 impl AreaRows {
-    pub(crate) fn new(analysis: &Analysis) -> AreaRows {
-        AreaRows { labels: analysis.labels(), columns: analysis.columns(), changed_only: analysis.changed_only, last: None }
+    pub(crate) fn new(analysis: &Analysis) -> Result<AreaRows> {
+        Ok(AreaRows { labels: analysis.measured_labels()?, columns: analysis.columns(), changed_only: analysis.changed_only, last: None })
     }
 
     pub(crate) fn rows(&mut self, measured: Measured) -> SnapshotAreas {
@@ -223,7 +238,7 @@ impl Analysis {
         self.check()?;
         let source = Source::new(inputs, &self.read)?;
         let mut run = AreaRun::new(self);
-        let mut rows = AreaRows::new(self);
+        let mut rows = AreaRows::new(self)?;
         let mut chunk = |items: &[Timed]| -> Result<()> {
             for measured in run.measure(items) {
                 each(rows.rows(measured?))?;

@@ -354,6 +354,9 @@ impl Analysis {
         I::Item: SnapshotInput,
     {
         self.check()?;
+        if self.equal_area.is_some() {
+            return Err(Error::Usage("--area-method equal-area measures areas, not changes".into()));
+        }
         let source = Source::new(inputs, &self.read)?;
         match source {
             Source::Files(files) => {

@@ -210,7 +210,7 @@ where
     };
     progress(Progress::Stage { name: "measuring", steps: count as u64 });
     let mut area_run = AreaRun::new(analysis);
-    let mut area_rows = AreaRows::new(analysis);
+    let mut area_rows = AreaRows::new(analysis)?;
     let mut areas: Vec<SnapshotAreas> = Vec::with_capacity(count);
     let mut weekly_run = ChangeRun::new(analysis, &Resampling::new(Every::Week), count == 0);
     let mut monthly_run = ChangeRun::new(analysis, &Resampling::new(Every::Month), count == 0);
