@@ -7,7 +7,7 @@ use frontline::{
     Resampling,
 };
 use pyo3::prelude::*;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// What the Python wrapper (frontline/__init__.py) hands over, every key present: the
 /// wrapper has already turned Python's shapes (a str or a list, a dict of filters) into these.
@@ -64,19 +64,13 @@ impl Options {
             analysis = analysis.with_clip(read_area_of_interest_with(clip, edges)?);
         }
         let options = self.region_options(edges);
-        let sets = self.regions.iter().map(|input| read_regions(std::slice::from_ref(input), &options)).collect::<Result<Vec<_>, Error>>()?;
-        match (&self.region_sets, sets.len()) {
-            (Some(names), _) => {
-                for (name, regions) in names.iter().zip(sets) {
-                    analysis = analysis.with_region_set(name.clone(), regions);
+        match &self.region_sets {
+            Some(names) => {
+                for (name, input) in names.iter().zip(&self.regions) {
+                    analysis = analysis.with_region_set(name.clone(), read_regions(std::slice::from_ref(input), &options)?);
                 }
             }
-            (None, 1) => analysis = analysis.with_regions(sets.into_iter().next().unwrap_or_default()),
-            (None, _) => {
-                for (name, regions) in set_names(&self.regions).into_iter().zip(sets) {
-                    analysis = analysis.with_region_set(name, regions);
-                }
-            }
+            None => analysis = analysis.with_region_files(&self.regions, &options)?,
         }
         Ok(analysis.with_engine(engine).with_cell_deg(self.cell_deg).changed_only(self.changed_only))
     }
@@ -93,12 +87,7 @@ impl Options {
 
     /// `--max-edge-km`: none for straight edges, 0 for geodesics, else the longest edge.
     fn edges(&self) -> Result<EdgeModel, Error> {
-        match self.max_edge_km {
-            None => Ok(EdgeModel::Straight),
-            Some(0.0) => Ok(EdgeModel::Geodesic(EdgeModel::MAX_EDGE_M)),
-            Some(km) if km.is_finite() && km > 0.0 => Ok(EdgeModel::StraightLonLat(km * 1000.0)),
-            Some(km) => Err(Error::Usage(format!("max_edge_km {km}: expected a positive number of kilometres, or 0"))),
-        }
+        EdgeModel::from_max_edge_km(self.max_edge_km).map_err(|e| Error::Usage(format!("max_edge_km {e}")))
     }
 }
 
@@ -112,22 +101,4 @@ pub fn resampling(every: &str, tz: &str, from: Option<&str>, to: Option<&str>) -
             .transpose()
     };
     Ok(Resampling { every, offset, from: date("from_", from)?, to: date("to", to)? })
-}
-
-/// The names of sets of regions: their files' stems, or the paths where stems repeat (as
-/// the command names them).
-fn set_names(inputs: &[PathBuf]) -> Vec<String> {
-    let stem = |p: &Path| {
-        let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        name.split('.').next().unwrap_or(&name).to_string()
-    };
-    let stems: Vec<String> = inputs.iter().map(|p| stem(p)).collect();
-    inputs
-        .iter()
-        .zip(&stems)
-        .map(|(path, s)| match stems.iter().filter(|t| *t == s).count() {
-            1 => s.clone(),
-            _ => path.display().to_string(),
-        })
-        .collect()
 }

@@ -2,9 +2,9 @@
 
 use clap::Args;
 use frontline::output::{write_file_atomically, Format, RecordWriter};
-use frontline::{read_area_of_interest_with, read_regions, Analysis, Classifier, EdgeModel, Engine, Error, ReadOptions, RegionOptions};
+use frontline::{read_area_of_interest_with, Analysis, Classifier, EdgeModel, Engine, Error, ReadOptions, RegionOptions};
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Snapshot files or directories, and how they are read.
 #[derive(Args)]
@@ -99,42 +99,18 @@ impl PlaceArgs {
     /// Region and outline edges are treated as `edges` says, like the snapshots' own.
     pub fn analysis(&self, read: &ReadArgs, edges: EdgeModel) -> Result<Analysis, Error> {
         let options = self.region_options(edges)?;
-        let mut analysis = Analysis::new().with_read(read.read_options()?).with_edges(edges);
+        let analysis = Analysis::new().with_read(read.read_options()?).with_edges(edges);
         // The outline and the regions are read and repaired side by side.
-        let (clip, sets) = rayon::join(
+        let (clip, analysis) = rayon::join(
             || self.clip.as_ref().map(|clip| read_area_of_interest_with(clip, edges)).transpose(),
-            || self.regions.iter().map(|input| read_regions(std::slice::from_ref(input), &options)).collect::<Result<Vec<_>, Error>>(),
+            || analysis.with_region_files(&self.regions, &options),
         );
-        if let Some(clip) = clip? {
-            analysis = analysis.with_clip(clip);
-        }
-        let sets = sets?;
-        if let [one] = sets.as_slice() {
-            return Ok(analysis.with_regions(one.clone()));
-        }
-        let names = set_names(&self.regions);
-        for (name, regions) in names.into_iter().zip(sets) {
-            analysis = analysis.with_region_set(name, regions);
-        }
-        Ok(analysis)
-    }
-}
-
-/// The names of sets of regions: their files' stems, or the paths where stems repeat.
-fn set_names(inputs: &[PathBuf]) -> Vec<String> {
-    let stem = |p: &Path| {
-        let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        name.split('.').next().unwrap_or(&name).to_string()
-    };
-    let stems: Vec<String> = inputs.iter().map(|p| stem(p)).collect();
-    inputs
-        .iter()
-        .zip(&stems)
-        .map(|(path, s)| match stems.iter().filter(|t| *t == s).count() {
-            1 => s.clone(),
-            _ => path.display().to_string(),
+        let analysis = analysis?;
+        Ok(match clip? {
+            Some(clip) => analysis.with_clip(clip),
+            None => analysis,
         })
-        .collect()
+    }
 }
 
 /// How areas are computed.
@@ -188,13 +164,7 @@ impl EngineArgs {
                 Some(_) => Err(Error::Usage("--area-method sphere measures straight edges exactly on the sphere: it does not take --max-edge-km".into())),
             };
         }
-        match self.max_edge_km {
-            None => Ok(EdgeModel::Straight),
-            // every edge a geodesic, with points along the long ones so that cuts stay on them
-            Some(0.0) => Ok(EdgeModel::Geodesic(EdgeModel::MAX_EDGE_M)),
-            Some(km) if km.is_finite() && km > 0.0 => Ok(EdgeModel::StraightLonLat(km * 1000.0)),
-            Some(km) => Err(Error::Usage(format!("--max-edge-km {km}: expected a positive number of kilometres, or 0"))),
-        }
+        EdgeModel::from_max_edge_km(self.max_edge_km).map_err(|e| Error::Usage(format!("--max-edge-km {e}")))
     }
 }
 

@@ -9,7 +9,7 @@ use crate::geometry::grid::Grid;
 use crate::geometry::layer::EdgeModel;
 use crate::input::read::ReadOptions;
 use crate::input::snapshot::ScanReport;
-use crate::input::region::Region;
+use crate::input::region::{read_regions, Region, RegionOptions};
 use crate::input::snapshot::Snapshot;
 use crate::Classifier;
 use rayon::prelude::*;
@@ -89,6 +89,23 @@ impl Default for Analysis {
     }
 }
 
+/// The names of sets of regions: their files' stems, or the paths where stems repeat.
+fn set_names(inputs: &[std::path::PathBuf]) -> Vec<String> {
+    let stem = |p: &std::path::Path| {
+        let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        name.split('.').next().unwrap_or(&name).to_string()
+    };
+    let stems: Vec<String> = inputs.iter().map(|p| stem(p)).collect();
+    inputs
+        .iter()
+        .zip(&stems)
+        .map(|(path, s)| match stems.iter().filter(|t| *t == s).count() {
+            1 => s.clone(),
+            _ => path.display().to_string(),
+        })
+        .collect()
+}
+
 /// The area (km²) of a shape in the plane of an equal-area projection: long edges get
 /// points every kilometre first (in the plane, an edge is the chord between its projected
 /// ends; with the points, it follows the edge to metres).
@@ -148,6 +165,32 @@ impl Analysis {
     pub fn with_region_set(mut self, name: impl Into<String>, regions: Vec<Region>) -> Analysis {
         self.sets.push(RegionSet { name: Some(name.into().into()), regions });
         self
+    }
+
+    /// Measures the regions of each input (a GeoJSON file, or a directory of them): with one
+    /// input, its regions; with several, one set each, named after its file's stem (or its
+    /// path, where stems repeat), the snapshots still read once. Files are read on all cores.
+    ///
+    /// ```
+    /// use frontline::{Analysis, RegionOptions};
+    /// let inputs = ["examples/data/towns.geojson".into(), "examples/data/aoi.geojson".into()];
+    /// let analysis = Analysis::new().with_region_files(&inputs, &RegionOptions::default())?;
+    /// let rows = analysis.areas(&["examples/data/snapshots/1730419200.geojson".into()])?;
+    /// assert_eq!(rows[0].rows[1].region_set.as_deref(), Some("towns"));
+    /// assert_eq!(rows[0].rows.last().unwrap().region_set.as_deref(), Some("aoi"));
+    /// # Ok::<(), frontline::Error>(())
+    /// ```
+    pub fn with_region_files(mut self, inputs: &[std::path::PathBuf], options: &RegionOptions) -> Result<Analysis> {
+        let sets: Vec<Result<Vec<Region>>> = inputs.par_iter().map(|input| read_regions(std::slice::from_ref(input), options)).collect();
+        let mut sets = sets.into_iter().collect::<Result<Vec<_>>>()?;
+        if sets.len() == 1 {
+            return Ok(self.with_regions(sets.remove(0)));
+        }
+        self.sets.clear();
+        for (name, regions) in set_names(inputs).into_iter().zip(sets) {
+            self = self.with_region_set(name, regions);
+        }
+        Ok(self)
     }
 
     /// Chooses the engine.

@@ -110,6 +110,27 @@ impl EdgeModel {
         }
     }
 
+    /// The edge model of the command line's `--max-edge-km`: none for straight edges (the
+    /// default), 0 for every edge a geodesic (with points along the long ones, so that cuts
+    /// stay on them), else edges split at that length along their straight line and
+    /// measured as geodesics.
+    ///
+    /// ```
+    /// use frontline::EdgeModel;
+    /// assert_eq!(EdgeModel::from_max_edge_km(None), Ok(EdgeModel::Straight));
+    /// assert_eq!(EdgeModel::from_max_edge_km(Some(0.0)), Ok(EdgeModel::Geodesic(1000.0)));
+    /// assert_eq!(EdgeModel::from_max_edge_km(Some(2.5)), Ok(EdgeModel::StraightLonLat(2500.0)));
+    /// assert!(EdgeModel::from_max_edge_km(Some(-1.0)).is_err());
+    /// ```
+    pub fn from_max_edge_km(km: Option<f64>) -> Result<EdgeModel, String> {
+        match km {
+            None => Ok(EdgeModel::Straight),
+            Some(0.0) => Ok(EdgeModel::Geodesic(EdgeModel::MAX_EDGE_M)),
+            Some(km) if km.is_finite() && km > 0.0 => Ok(EdgeModel::StraightLonLat(km * 1000.0)),
+            Some(km) => Err(format!("{km}: expected a positive number of kilometres, or 0")),
+        }
+    }
+
     /// Refuses edge lengths that are not a positive number of metres.
     pub(crate) fn check(self) -> Result<(), String> {
         match self {
