@@ -1,4 +1,4 @@
-//! The main job: a full report (report.md and four SVG charts).
+//! The main job: a full report (report.md and five SVG charts).
 //!
 //! ```sh
 //! # on the built-in synthetic timeline (a year, 20 towns), into ./report

@@ -13,8 +13,12 @@
 //!   with the [`RegionOptions`] real boundary files need), the area of interest one too;
 //! - an [`Analysis`] holds the settings and runs: [`Analysis::areas`] (one [`AreaRow`] per
 //!   snapshot and region), [`Analysis::changes`] (one [`ChangeRow`] per period and region,
-//!   periods as a [`Resampling`] says), each also streaming (`areas_each`, `changes_each`);
-//!   both take files or states in memory, any iterator of them ([`SnapshotInput`]);
+//!   periods as a [`Resampling`] says), [`Analysis::line`] (the length of the line of
+//!   contact, one [`LineRow`] per state and region) and [`Analysis::distance`] (how far each
+//!   [`Place`] is from the front, one [`DistanceRow`] per state and place; [`read_places`]
+//!   reads places as [`read_regions`] reads regions), each also streaming (`areas_each`,
+//!   `changes_each`, `line_each`, `distance_each`); all take files or states in memory, any
+//!   iterator of them ([`SnapshotInput`]);
 //! - [`output`] writes rows as a table, CSV or JSON, change polygons as GeoJSON, and the
 //!   report (`report.md` and SVG charts); [`synth`] makes realistic synthetic timelines.
 //!
@@ -58,9 +62,11 @@ mod test_data;
 pub use engine::analysis::{Analysis, Engine};
 pub use engine::changes::{Changes, ChangesSummary};
 pub use engine::diff::{Change, ChangeAreas, Transitions};
+pub use engine::front::{DistanceRow, Distances, LineOptions, LineRow, Lines, SnapshotDistances, SnapshotLines};
 pub use engine::periods::{parse_offset, Every, Period, Periods, Resampling, Skipped};
 pub use engine::rows::{AreaRow, ChangeRow, PeriodChange, SnapshotAreas};
 pub use engine::source::SnapshotInput;
+pub use engine::states::StatesSummary;
 pub use error::{Error, Result};
 pub use geometry::area::AreaKm2;
 pub use geometry::layer::EdgeModel;
@@ -69,6 +75,7 @@ pub use engine::reconcile::{Reconciliation, ReconcileNote, ReconcileRow};
 pub use input::classify::{Classification, Classifier, Unclassified};
 pub use input::read::{snapshot_files, ReadOptions};
 pub use input::snapshot::{ScanReport, Warning, WarningKind};
+pub use input::place::{read_places, Place};
 pub use input::region::{read_area_of_interest, read_area_of_interest_with, read_regions, Region, RegionOptions};
 pub use input::snapshot::Snapshot;
 #[cfg(feature = "fetch")]

@@ -35,12 +35,20 @@ enum Command {
     /// map's figure, the same computed the map's way (turf's sphere, by fill colour, as
     /// drawn), frontline's, and the bridge between them step by step.
     Reconcile(cli::reconcile::ReconcileArgs),
+    /// The length of the line of contact per snapshot (or period) and region, in km on the
+    /// WGS84 ellipsoid: the boundary of the occupied area, and of occupied ∪ contested,
+    /// less the parts near the area of interest's outline.
+    Line(cli::front::LineArgs),
+    /// How far places are from the front per snapshot (or period): geodesic distance to
+    /// occupied land and to occupied ∪ contested, its bearing, and how fast it shrinks.
+    Distance(cli::front::DistanceArgs),
     /// Write a synthetic timeline (deterministic from a seed) in the DeepState export format:
     /// DIR/snapshots/<unix seconds>.geojson, DIR/aoi.geojson, DIR/towns.geojson.
     Synth(cli::report::SynthArgs),
     /// Write report.md and SVG charts into DIR: areas by status over time, net change per
-    /// week, contested share of the regions, a map of the last week's change. With no
-    /// snapshots, on a synthetic timeline (written to DIR/synthetic/).
+    /// week, contested share of the regions, a map of the last week's change, the length of
+    /// the line of contact; with --cities and --places, their shares and their distance to
+    /// the front. With no snapshots, on a synthetic timeline (written to DIR/synthetic/).
     Report(cli::report::ReportArgs),
     /// Fetch the DeepState map's snapshots missing from DIR (DIR/<id>.geojson.gz, with
     /// --areas DIR/<id>.areas.json): retried on network faults, written complete or not at all.
@@ -60,6 +68,8 @@ fn main() -> ExitCode {
         Command::Areas(args) => cli::measure::areas(args),
         Command::Changes(args) => cli::measure::changes(args),
         Command::Reconcile(args) => cli::reconcile::reconcile(args),
+        Command::Line(args) => cli::front::line(args),
+        Command::Distance(args) => cli::front::distance(args),
         Command::Synth(args) => cli::report::synth(args),
         Command::Report(args) => cli::report::report(args, cli.quiet),
         #[cfg(feature = "fetch")]

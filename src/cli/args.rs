@@ -70,8 +70,9 @@ pub struct PlaceArgs {
     /// and rows carry it as region_id.
     #[arg(long, value_name = "KEY")]
     pub id_field: Option<String>,
-    /// Keep only the features of the regions files whose property KEY is VALUE (repeatable:
-    /// all must match).
+    /// Keep only the features of the regions (and places) files whose property KEY is VALUE;
+    /// repeatable: values of one key are alternatives, different keys must all match, and a
+    /// condition no feature meets is an error.
     #[arg(long = "where", value_name = "KEY=VALUE")]
     pub filters: Vec<String>,
     /// Keep only the regions of this name (repeatable).
@@ -88,6 +89,7 @@ impl PlaceArgs {
         for pair in &self.filters {
             let (key, value) = pair
                 .split_once('=')
+                .filter(|(key, _)| !key.trim().is_empty())
                 .ok_or_else(|| Error::Usage(format!("--where `{pair}`: expected KEY=VALUE (e.g. admin_level=10)")))?;
             options = options.keep_where(key.trim(), value.trim());
         }

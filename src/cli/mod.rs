@@ -4,6 +4,7 @@
 pub mod args;
 #[cfg(feature = "fetch")]
 pub mod fetch;
+pub mod front;
 pub mod measure;
 pub mod reconcile;
 pub mod report;

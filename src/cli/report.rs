@@ -5,7 +5,7 @@ use crate::cli::warnings::summarize;
 use clap::Args;
 use frontline::output::report::{synthetic_inputs, write_report_with, Progress, ReportOptions};
 use frontline::synth::{write_timeline, SynthConfig};
-use frontline::{snapshot_files, EdgeModel, Error};
+use frontline::{read_places, read_regions, snapshot_files, EdgeModel, Error};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
@@ -18,6 +18,16 @@ pub struct ReportArgs {
     out: PathBuf,
     #[command(flatten)]
     places: PlaceArgs,
+    /// Cities: GeoJSON polygons whose occupied and contested share the report tabulates, now
+    /// and their change over the last week and month (repeatable; --name-field, --id-field
+    /// and --where apply).
+    #[arg(long, value_name = "FILE|DIR")]
+    cities: Vec<PathBuf>,
+    /// Places: GeoJSON points or polygons whose distance to the front the report tabulates,
+    /// with the last month's approach (repeatable; --name-field, --id-field and --where
+    /// apply).
+    #[arg(long = "places", value_name = "FILE|DIR")]
+    place_files: Vec<PathBuf>,
     #[command(flatten)]
     read: ReadArgs,
     /// Regions drawn in the contested-share chart and listed as having moved most.
@@ -28,8 +38,10 @@ pub struct ReportArgs {
 pub fn report(args: &ReportArgs, quiet: bool) -> Result<(), Error> {
     let began = std::time::Instant::now();
     let (analysis, files, options) = if args.snapshots.is_empty() {
-        if args.places.clip.is_some() || !args.places.regions.is_empty() || args.read.time_field.is_some() {
-            return Err(Error::Usage("--clip, --regions and --time-field need snapshots; without any, the report runs on a synthetic timeline with its own".into()));
+        if args.places.clip.is_some() || !args.places.regions.is_empty() || !args.cities.is_empty() || !args.place_files.is_empty() || args.read.time_field.is_some() {
+            return Err(Error::Usage(
+                "--clip, --regions, --cities, --places and --time-field need snapshots; without any, the report runs on a synthetic timeline with its own".into(),
+            ));
         }
         let config = SynthConfig::new();
         let dir = args.out.join("synthetic");
@@ -50,7 +62,16 @@ pub fn report(args: &ReportArgs, quiet: bool) -> Result<(), Error> {
         if args.read.strict {
             summarize(&analysis.scan(&files)?, true)?;
         }
-        (analysis, files, ReportOptions::new(format!("the snapshots in {}", shown.join(", "))))
+        let picking = args.places.region_options(EdgeModel::default())?;
+        let cities = match args.cities.is_empty() {
+            true => Vec::new(),
+            false => read_regions(&args.cities, &picking)?,
+        };
+        let places = match args.place_files.is_empty() {
+            true => Vec::new(),
+            false => read_places(&args.place_files, &picking)?,
+        };
+        (analysis, files, ReportOptions::new(format!("the snapshots in {}", shown.join(", "))).cities(cities).places(places))
     };
     let options = options.top_regions(args.top);
     let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {

@@ -175,7 +175,7 @@ impl Analysis {
     /// use frontline::{Analysis, RegionOptions};
     /// let inputs = ["examples/data/towns.geojson".into(), "examples/data/aoi.geojson".into()];
     /// let analysis = Analysis::new().with_region_files(&inputs, &RegionOptions::default())?;
-    /// let rows = analysis.areas(&["examples/data/snapshots/1730419200.geojson".into()])?;
+    /// let rows = analysis.areas([std::path::Path::new("examples/data/snapshots/1730419200.geojson")])?;
     /// assert_eq!(rows[0].rows[1].region_set.as_deref(), Some("towns"));
     /// assert_eq!(rows[0].rows.last().unwrap().region_set.as_deref(), Some("aoi"));
     /// # Ok::<(), frontline::Error>(())

@@ -121,7 +121,7 @@ impl AreaRow {
 }
 
 /// Writes a field, or skips it when the run's rows do not carry its column.
-fn optional_field<S: SerializeStruct, T: Serialize>(out: &mut S, key: &'static str, carried: bool, value: &T) -> Result<(), S::Error> {
+pub(crate) fn optional_field<S: SerializeStruct, T: Serialize>(out: &mut S, key: &'static str, carried: bool, value: &T) -> Result<(), S::Error> {
     match carried {
         true => out.serialize_field(key, value),
         false => out.skip_field(key),
@@ -129,7 +129,7 @@ fn optional_field<S: SerializeStruct, T: Serialize>(out: &mut S, key: &'static s
 }
 
 /// A time as RFC 3339 text.
-struct Time(DateTime<Utc>);
+pub(crate) struct Time(pub DateTime<Utc>);
 
 impl Serialize for Time {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -5,6 +5,7 @@ pub(crate) mod crs;
 #[cfg(feature = "fetch")]
 pub mod fetch;
 pub(crate) mod geojson;
+pub(crate) mod place;
 pub(crate) mod published;
 pub(crate) mod read;
 pub(crate) mod region;

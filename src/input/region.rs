@@ -94,7 +94,12 @@ pub struct RegionOptions {
     /// A property that identifies a region (e.g. `@id`): regions that share a name stay
     /// apart. A feature without it is identified by its name.
     pub id_field: Option<String>,
-    /// Only features whose property `KEY` is `VALUE`, for every pair, are kept.
+    /// Which features are kept, as `(KEY, VALUE)` conditions: for every key named, the
+    /// feature's property must be one of the values given for it. Values of one key are
+    /// alternatives, different keys must all match (`@id=relation/1`, `@id=relation/2`,
+    /// `place=town`: either relation, and a town). A condition that no feature of the files
+    /// meets (with the others) is an error naming it, so that a mistyped identifier does not
+    /// drop a region without a word. None: every feature.
     pub filters: Vec<(String, String)>,
     /// Only regions of these names are kept (none: all).
     pub names: Vec<String>,
@@ -121,7 +126,21 @@ impl RegionOptions {
         self
     }
 
-    /// Keeps only features whose property `key` is `value` (repeatable: all must match).
+    /// Keeps only features whose property `key` is `value` (repeatable: values of one key
+    /// are alternatives, different keys must all match; see [`RegionOptions::filters`]).
+    ///
+    /// ```
+    /// use frontline::{read_regions, RegionOptions};
+    /// // The sample's two towns, Westtown and Easttown, both picked by name.
+    /// let two = RegionOptions::default().keep_where("name", "Westtown").keep_where("name", "Easttown");
+    /// let towns = read_regions(&["examples/data/towns.geojson".into()], &two)?;
+    /// assert_eq!(towns.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(), ["Westtown", "Easttown"]);
+    /// // A condition no town meets is an error naming it.
+    /// let typo = RegionOptions::default().keep_where("name", "Westown");
+    /// let error = read_regions(&["examples/data/towns.geojson".into()], &typo).unwrap_err();
+    /// assert!(error.to_string().contains("name=Westown"));
+    /// # Ok::<(), frontline::Error>(())
+    /// ```
     pub fn keep_where(mut self, key: impl Into<String>, value: impl Into<String>) -> RegionOptions {
         self.filters.push((key.into(), value.into()));
         self
@@ -157,12 +176,17 @@ pub fn read_regions(inputs: &[PathBuf], options: &RegionOptions) -> Result<Vec<R
     // Repairing a detailed boundary is the costly part: files, and features within a
     // file, are built on all cores (in their order).
     let files = snapshot_files(inputs)?;
-    let per_file: Vec<Result<Vec<Region>>> = files.par_iter().map(|path| read_region_file(path, options)).collect();
+    let per_file: Vec<Result<(Vec<Region>, Vec<bool>)>> = files.par_iter().map(|path| read_region_file(path, options)).collect();
     // (the first bad file in order is the one reported, whichever thread met it first)
     let mut regions: Vec<Region> = Vec::new();
+    let filters = Filters::new(&options.filters);
+    let mut met = vec![false; filters.len()];
     for file in per_file {
-        regions.extend(file?);
+        let (found, met_here) = file?;
+        regions.extend(found);
+        met.iter_mut().zip(met_here).for_each(|(all, here)| *all |= here);
     }
+    filters.check(&met, "region")?;
     if !options.names.is_empty() {
         for name in &options.names {
             if !regions.iter().any(|r| &r.name == name) {
@@ -202,7 +226,7 @@ pub fn read_area_of_interest(path: &Path) -> Result<Region> {
 /// [`read_area_of_interest`] with a choice of edge treatment (see [`Region::new_with`]).
 pub fn read_area_of_interest_with(path: &Path, edges: EdgeModel) -> Result<Region> {
     let options = RegionOptions { name_fields: Vec::new(), ..RegionOptions::default() }.edges(edges);
-    let mut parts = read_region_file(path, &options)?;
+    let (mut parts, _) = read_region_file(path, &options)?;
     if parts.len() == 1 {
         // One feature (a country's outline, usually): already repaired and dissolved.
         if let Some(mut only) = parts.pop() {
@@ -219,7 +243,8 @@ fn stem(path: &Path) -> String {
     name.split('.').next().unwrap_or(&name).to_string()
 }
 
-fn read_region_file(path: &Path, options: &RegionOptions) -> Result<Vec<Region>> {
+/// The regions of one file, and which of the `--where` conditions its kept features met.
+fn read_region_file(path: &Path, options: &RegionOptions) -> Result<(Vec<Region>, Vec<bool>)> {
     let bytes = read_bytes(path)?;
     let doc = parse_document(path, &bytes)?;
     let reprojection = crate::input::read::reprojection(path, &doc, None)?;
@@ -234,6 +259,8 @@ fn read_region_file(path: &Path, options: &RegionOptions) -> Result<Vec<Region>>
         features.push((Some(&bare), None));
     }
     let several = features.len() > 1;
+    let filters = Filters::new(&options.filters);
+    let mut met = vec![false; filters.len()];
     let mut named = Vec::new();
     for (index, (geometry, properties)) in features.into_iter().enumerate() {
         let Some(geometry) = geometry else { continue };
@@ -245,9 +272,10 @@ fn read_region_file(path: &Path, options: &RegionOptions) -> Result<Vec<Region>>
         }
         let parsed = properties.map(|p| p.parse());
         let text = |key: &str| parsed.as_ref().and_then(|p| p.get(key)).and_then(|v| property_text(v));
-        if !options.filters.iter().all(|(key, value)| text(key).as_deref() == Some(value.as_str())) {
+        if !filters.keeps(&text) {
             continue;
         }
+        filters.mark(&text, &mut met);
         let name = options
             .name_fields
             .iter()
@@ -263,12 +291,96 @@ fn read_region_file(path: &Path, options: &RegionOptions) -> Result<Vec<Region>>
             .map(|(name, id, polygons)| Region { id, ..Region::new_with(name, polygons, options.edges) })
             .collect()
     };
-    if regions.is_empty() {
-        let what = match options.filters.is_empty() {
-            true => "no polygon in this file to use as a region",
-            false => "no polygon in this file matches the --where filters",
-        };
-        return Err(Error::format(path, what));
+    // (with conditions, a file none of whose features meets them is one of several read
+    // together: whether each condition is met is checked over them all)
+    if regions.is_empty() && options.filters.is_empty() {
+        return Err(Error::format(path, "no polygon in this file to use as a region"));
     }
-    Ok(regions)
+    Ok((regions, met))
+}
+
+/// The `--where` conditions of [`RegionOptions::filters`], grouped by key: a feature is kept
+/// when, for every key, its property is one of that key's values.
+pub(crate) struct Filters<'o> {
+    /// Each key with its values, keys in the order first given.
+    keys: Vec<(&'o str, Vec<&'o str>)>,
+}
+
+impl<'o> Filters<'o> {
+    pub(crate) fn new(filters: &'o [(String, String)]) -> Filters<'o> {
+        let mut keys: Vec<(&str, Vec<&str>)> = Vec::new();
+        for (key, value) in filters {
+            match keys.iter_mut().find(|(k, _)| k == key) {
+                Some((_, values)) => values.push(value),
+                None => keys.push((key, vec![value])),
+            }
+        }
+        Filters { keys }
+    }
+
+    /// The number of conditions (`KEY=VALUE` pairs).
+    pub(crate) fn len(&self) -> usize {
+        self.keys.iter().map(|(_, values)| values.len()).sum()
+    }
+
+    /// Whether a feature whose properties `text` gives is kept.
+    pub(crate) fn keeps(&self, text: &dyn Fn(&str) -> Option<String>) -> bool {
+        self.keys.iter().all(|(key, values)| text(key).is_some_and(|v| values.contains(&v.as_str())))
+    }
+
+    /// Marks the conditions a kept feature meets, in the order of [`Filters::len`].
+    pub(crate) fn mark(&self, text: &dyn Fn(&str) -> Option<String>, met: &mut [bool]) {
+        let conditions = self.keys.iter().flat_map(|(key, values)| values.iter().map(move |value| (*key, *value)));
+        for ((key, value), met) in conditions.zip(met) {
+            *met |= text(key).as_deref() == Some(value);
+        }
+    }
+
+    /// An error naming the first condition no kept feature met.
+    pub(crate) fn check(&self, met: &[bool], what: &str) -> Result<()> {
+        let conditions = self.keys.iter().flat_map(|(key, values)| values.iter().map(move |value| (*key, *value)));
+        match conditions.zip(met).find(|(_, met)| !**met) {
+            Some(((key, value), _)) => Err(Error::Usage(format!("--where {key}={value}: no feature of the {what} files meets it (and the other conditions)"))),
+            None => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Values of one key are alternatives, different keys must all match, over all the
+    /// files read together; a condition that no kept feature meets is an error naming it.
+    #[test]
+    fn where_conditions_pick_features_across_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let feature = |name: &str, kind: &str, x: f64| {
+            format!(
+                r#"{{"type":"Feature","properties":{{"name":"{name}","place":"{kind}"}},"geometry":{{"type":"Polygon","coordinates":[[[{x},48],[{x1},48],[{x1},48.1],[{x},48.1],[{x},48]]]}}}}"#,
+                x1 = x + 0.1
+            )
+        };
+        let collection = |features: &[String]| format!(r#"{{"type":"FeatureCollection","features":[{}]}}"#, features.join(","));
+        std::fs::write(dir.path().join("a.geojson"), collection(&[feature("A", "town", 36.0), feature("B", "village", 36.2)])).unwrap();
+        std::fs::write(dir.path().join("b.geojson"), collection(&[feature("C", "town", 36.4)])).unwrap();
+        let inputs = [dir.path().to_path_buf()];
+        let names = |options: &RegionOptions| -> Result<Vec<String>> { Ok(read_regions(&inputs, options)?.into_iter().map(|r| r.name).collect()) };
+        let town_a_or_c = RegionOptions::default().keep_where("name", "A").keep_where("place", "town").keep_where("name", "C");
+        assert_eq!(names(&town_a_or_c).unwrap(), ["A", "C"]);
+        assert_eq!(names(&RegionOptions::default().keep_where("place", "village")).unwrap(), ["B"]);
+        assert_eq!(names(&RegionOptions::default()).unwrap(), ["A", "B", "C"]);
+        for (options, named) in [
+            (RegionOptions::default().keep_where("name", "D"), "--where name=D"),
+            (RegionOptions::default().keep_where("name", "B").keep_where("place", "town"), "--where name=B"),
+            (RegionOptions::default().keep_where("name", "A").keep_where("name", "B").keep_where("place", "town"), "--where name=B"),
+        ] {
+            let error = names(&options).unwrap_err();
+            assert!(error.to_string().starts_with(named), "{error}");
+            assert!(error.is_bad_input());
+        }
+        // A file with no polygon at all is still an error of its own.
+        std::fs::write(dir.path().join("c.geojson"), r#"{"type":"FeatureCollection","features":[]}"#).unwrap();
+        assert!(names(&RegionOptions::default()).unwrap_err().to_string().contains("c.geojson"));
+    }
 }

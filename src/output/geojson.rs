@@ -1,8 +1,9 @@
-//! Change polygons as GeoJSON, for web maps and GIS.
+//! Change polygons and lines of contact as GeoJSON, for web maps and GIS.
 
+use crate::engine::front::SnapshotLines;
 use crate::engine::rows::PeriodChange;
 use crate::Status;
-use geo::MultiPolygon;
+use geo::{MultiLineString, MultiPolygon};
 use serde_json::{json, Value};
 use std::io::{self, Write};
 
@@ -33,6 +34,45 @@ pub fn change_features(period: &PeriodChange) -> Vec<Value> {
         }
     }
     features
+}
+
+/// The two lines of contact of one state as GeoJSON Features: MultiLineStrings with the
+/// properties `time`, `snapshot`, `kind` (`occupied`, then `with_contested`) and
+/// `length_km`.
+///
+/// ```
+/// use frontline::{read_area_of_interest, snapshot_files, Analysis, LineOptions, Resampling};
+/// let analysis = Analysis::new().with_clip(read_area_of_interest("examples/data/aoi.geojson".as_ref())?);
+/// let files = snapshot_files(&["examples/data/snapshots".into()])?;
+/// let mut features = Vec::new();
+/// analysis.line_each(&files, &Resampling::default(), &LineOptions::default(), |state| {
+///     features.extend(frontline::output::line_features(&state));
+///     Ok(())
+/// })?;
+/// assert_eq!(features.len(), 6);
+/// assert_eq!(features[1]["properties"]["kind"], "with_contested");
+/// assert_eq!(features[1]["geometry"]["type"], "MultiLineString");
+/// # Ok::<(), frontline::Error>(())
+/// ```
+pub fn line_features(state: &SnapshotLines) -> Vec<Value> {
+    let total = state.rows.first();
+    let feature = |kind: &str, line: &MultiLineString<f64>, length_km: Option<f64>| {
+        let coordinates: Vec<Value> = line.0.iter().map(|l| Value::Array(l.0.iter().map(|c| json!([c.x, c.y])).collect())).collect();
+        json!({
+            "type": "Feature",
+            "properties": {
+                "time": crate::input::time::rfc3339(state.time),
+                "snapshot": &*state.snapshot,
+                "kind": kind,
+                "length_km": length_km,
+            },
+            "geometry": { "type": "MultiLineString", "coordinates": coordinates },
+        })
+    };
+    vec![
+        feature("occupied", &state.occupied, total.map(|r| r.line_km)),
+        feature("with_contested", &state.with_contested, total.map(|r| r.line_with_contested_km)),
+    ]
 }
 
 /// A GeoJSON MultiPolygon (shells counter-clockwise, as RFC 7946 asks).

@@ -5,5 +5,5 @@ pub mod records;
 #[cfg(feature = "report")]
 pub mod report;
 
-pub use geojson::{change_features, write_feature_collection};
+pub use geojson::{change_features, line_features, write_feature_collection};
 pub use records::{write_file_atomically, write_records, Format, RecordWriter};

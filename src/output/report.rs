@@ -1,16 +1,20 @@
-//! Reports people read: `report.md` and four SVG charts from a timeline of snapshots.
+//! Reports people read: `report.md` and five SVG charts from a timeline of snapshots.
 //!
 //! [`write_report`] measures the areas of every snapshot ([`Analysis::areas`]), the change
 //! per ISO week and per calendar month ([`Analysis::changes_each`] with [`Every::Week`] and
-//! [`Every::Month`]), and writes into the output folder:
+//! [`Every::Month`]), the line of contact as of every week's start (every month's, over more
+//! than 80 weeks; [`Analysis::line`]),
+//! the cities' shares and the places' distances to the front ([`ReportOptions::cities`],
+//! [`ReportOptions::places`]), and writes into the output folder:
 //!
 //! | file | what it shows |
 //! | --- | --- |
-//! | `report.md` | what data it ran on, the headline table (latest areas and shares, last week's and last month's change), the regions that moved most in the last month, the charts, the method |
+//! | `report.md` | what data it ran on, the headline table (latest areas and shares, last week's and last month's change), the cities (their occupied and contested share now, and its change in the last week and month), the places (their distance to the front now, and how fast it came in the last month), the regions that moved most in the last month, the charts, the method |
 //! | `area-by-status.svg` | area occupied, contested and liberated over time, stacked, km² |
 //! | `weekly-net-change.svg` | the net change of the occupied area per week, bars above zero (occupied grew) and below (it shrank) |
 //! | `contested-share.svg` | the contested share of the regions with the highest peak, over time |
 //! | `last-week-map.svg` | the last week's occupied gains (red) and losses (blue) on a map, over the latest occupied and contested areas and the outline of the area of interest |
+//! | `line-of-contact.svg` | the length of the line of contact over time: the occupied area's edge and that of occupied ∪ contested, less 2 km along the outline of the area of interest |
 //!
 //! The library stays quiet: progress, if wanted, comes through a callback
 //! ([`write_report_with`]); the `frontline report` command turns it into a progress bar.
@@ -40,6 +44,8 @@ use crate::engine::rows::{AreaRow, ChangeRow, PeriodChange, SnapshotAreas};
 use crate::engine::source::{SnapshotInput, Source, Timed};
 use crate::error::{Error, Result};
 use crate::input::read::snapshot_files;
+use crate::input::place::{read_places, Place};
+use front::{with_cities, Front, Picks};
 use crate::input::region::{read_area_of_interest, read_regions, Region, RegionOptions};
 use crate::output::records::write_file_atomically;
 use crate::synth::{write_timeline, SynthConfig};
@@ -53,11 +59,13 @@ use plotters::prelude::*;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-/// The charts of a report, in the order of the Markdown.
-pub const CHARTS: [&str; 4] = ["area-by-status.svg", "weekly-net-change.svg", "contested-share.svg", "last-week-map.svg"];
+mod front;
 
-/// What a report says about its data.
-#[derive(Debug, Clone, PartialEq)]
+/// The charts of a report, in the order of the Markdown.
+pub const CHARTS: [&str; 5] = ["area-by-status.svg", "weekly-net-change.svg", "contested-share.svg", "last-week-map.svg", "line-of-contact.svg"];
+
+/// What a report says about its data, and the cities and places it follows.
+#[derive(Debug, Clone)]
 pub struct ReportOptions {
     /// What the snapshots are, for the first line of the report (e.g. "DeepState snapshots
     /// in ../shared/data/deepstate/snapshots").
@@ -66,12 +74,18 @@ pub struct ReportOptions {
     pub synthetic: bool,
     /// Regions drawn in the contested-share chart and listed as having moved most.
     pub top_regions: usize,
+    /// Cities whose occupied and contested share the report tabulates, now and their
+    /// change over the last week and month.
+    pub cities: Vec<Region>,
+    /// Places whose distance to the front the report tabulates, now and how fast it
+    /// shrank over the last month.
+    pub places: Vec<Place>,
 }
 
 impl ReportOptions {
     /// Real data from `source`, the 6 top regions.
     pub fn new(source: impl Into<String>) -> ReportOptions {
-        ReportOptions { source: source.into(), synthetic: false, top_regions: 6 }
+        ReportOptions { source: source.into(), synthetic: false, top_regions: 6, cities: Vec::new(), places: Vec::new() }
     }
 
     /// Marks the data as synthetic.
@@ -83,6 +97,20 @@ impl ReportOptions {
     /// Sets the number of top regions.
     pub fn top_regions(mut self, n: usize) -> ReportOptions {
         self.top_regions = n;
+        self
+    }
+
+    /// Sets the cities: how much of each is occupied and contested ("how much of Pokrovsk
+    /// is contested"), read with [`read_regions`].
+    pub fn cities(mut self, cities: Vec<Region>) -> ReportOptions {
+        self.cities = cities;
+        self
+    }
+
+    /// Sets the places: how far each is from the front, read with
+    /// [`read_places`].
+    pub fn places(mut self, places: Vec<Place>) -> ReportOptions {
+        self.places = places;
         self
     }
 }
@@ -123,15 +151,15 @@ pub struct SyntheticInputs {
     pub analysis: Analysis,
     /// The snapshot files.
     pub files: Vec<PathBuf>,
-    /// A source line saying the data are synthetic.
+    /// A source line saying the data are synthetic; the towns as cities and places.
     pub options: ReportOptions,
     /// The folder written: `aoi.geojson`, `towns.geojson`, `snapshots/`.
     pub dir: PathBuf,
 }
 
 /// Writes a synthetic timeline into `dir` (replacing a timeline written there before) and
-/// reads its area of interest and towns back as the clip and the regions, the way real
-/// data are read.
+/// reads its area of interest and towns back as the clip and the regions (and the towns
+/// as the report's cities and places too), the way real data are read.
 pub fn synthetic_inputs(config: &SynthConfig, dir: &Path) -> Result<SyntheticInputs> {
     let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "synthetic".into());
     let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
@@ -149,9 +177,10 @@ pub fn synthetic_inputs(config: &SynthConfig, dir: &Path) -> Result<SyntheticInp
         let _ = std::fs::remove_dir_all(&temp);
         return Err(e);
     }
-    let analysis = Analysis::new()
-        .with_clip(read_area_of_interest(&dir.join("aoi.geojson"))?)
-        .with_regions(read_regions(&[dir.join("towns.geojson")], &RegionOptions::default())?);
+    let towns = [dir.join("towns.geojson")];
+    let regions = read_regions(&towns, &RegionOptions::default())?;
+    let places = read_places(&towns, &RegionOptions::default())?;
+    let analysis = Analysis::new().with_clip(read_area_of_interest(&dir.join("aoi.geojson"))?).with_regions(regions.clone());
     let files = snapshot_files(&[dir.join("snapshots")])?;
     let source = format!(
         "a synthetic timeline ({} days from {}, seed {}, {} towns; generated by frontline, not real events) in {}",
@@ -161,7 +190,8 @@ pub fn synthetic_inputs(config: &SynthConfig, dir: &Path) -> Result<SyntheticInp
         config.towns,
         dir.display()
     );
-    Ok(SyntheticInputs { analysis, files, options: ReportOptions::new(source).synthetic(true), dir: dir.to_path_buf() })
+    let options = ReportOptions::new(source).synthetic(true).cities(regions).places(places);
+    Ok(SyntheticInputs { analysis, files, options, dir: dir.to_path_buf() })
 }
 
 /// Writes `report.md` and the [`CHARTS`] into `out` (created if needed): see the module
@@ -208,9 +238,14 @@ where
         Some(crate::engine::source::Item::File(path)) => Some(path.clone()),
         _ => None,
     };
+    // The cities are measured with the regions, as one more set: their rows come after the
+    // regions' (the charts and tables of the regions see only theirs).
+    let with_cities = with_cities(analysis, &options.cities);
+    with_cities.check()?;
     progress(Progress::Stage { name: "measuring", steps: count as u64 });
-    let mut area_run = AreaRun::new(analysis);
-    let mut area_rows = AreaRows::new(analysis)?;
+    let mut area_run = AreaRun::new(&with_cities);
+    let mut area_rows = AreaRows::new(&with_cities)?;
+    let mut picks = Picks::new();
     let mut areas: Vec<SnapshotAreas> = Vec::with_capacity(count);
     let mut weekly_run = ChangeRun::new(analysis, &Resampling::new(Every::Week), count == 0);
     let mut monthly_run = ChangeRun::new(analysis, &Resampling::new(Every::Month), count == 0);
@@ -251,9 +286,11 @@ where
             if recent.len() > 32 {
                 recent.pop_front();
             }
+            picks.push(timed.clone());
         }
         progress(Progress::Advance(items.len() as u64));
     }
+    picks.finish();
     let weekly_summary = weekly_run.finish(&mut |p: PeriodChange| {
         weekly.push(PeriodRows { period: p.period.clone(), rows: p.rows.clone() });
         last_week = Some(p);
@@ -267,10 +304,11 @@ where
         return Err(Error::Usage("no snapshot to report on".into()));
     }
     let times: Vec<DateTime<Utc>> = areas.iter().map(|a| a.time).collect();
+    let front = Front::measure(analysis, options, &picks, progress)?;
 
     progress(Progress::Stage { name: "charts", steps: CHARTS.len() as u64 });
     let regions: Vec<&Region> = analysis.regions().collect();
-    let data = Data { analysis, regions: &regions, areas: &areas, times: &times, weekly: &weekly, monthly: &monthly, options };
+    let data = Data { analysis, regions: &regions, areas: &areas, times: &times, weekly: &weekly, monthly: &monthly, options, front: &front };
     let top = data.top_contested_regions();
     let mut charts = Vec::new();
     let context = match &last_week {
@@ -280,11 +318,12 @@ where
         },
         None => None,
     };
-    let svgs: [(&str, ChartResult); 4] = [
+    let svgs: [(&str, ChartResult); 5] = [
         (CHARTS[0], data.area_chart()),
         (CHARTS[1], data.weekly_chart()),
         (CHARTS[2], data.share_chart(&top)),
         (CHARTS[3], data.map_chart(last_week.as_ref(), context.as_ref())),
+        (CHARTS[4], data.line_chart()),
     ];
     for (name, svg) in svgs {
         let path = out.join(name);
@@ -395,6 +434,7 @@ struct Data<'a> {
     weekly: &'a [PeriodRows],
     monthly: &'a [PeriodRows],
     options: &'a ReportOptions,
+    front: &'a Front,
 }
 
 fn day(t: &DateTime<Utc>) -> String {
@@ -871,6 +911,8 @@ impl Data<'_> {
             let _ = writeln!(md, "- {skipped} week(s) or month(s) at the ends of the timeline have no snapshot at their start and are left out.");
         }
         let _ = writeln!(md);
+        md.push_str(&self.cities_table(week, month));
+        md.push_str(&self.places_table());
 
         if !self.regions.is_empty() {
             let _ = writeln!(md, "## Regions that moved most in {}\n", month_total.map_or("the last month".to_string(), |r| format!("the last month ({})", r.period)));
@@ -918,6 +960,12 @@ impl Data<'_> {
                 None => "No full week to compare.".to_string(),
             }
         );
+        let _ = writeln!(md, "![Length of the line of contact over time]({})\n", CHARTS[4]);
+        let _ = writeln!(
+            md,
+            "The length of the line of contact as of {} and at the latest snapshot: the edge of the occupied area, and the edge of occupied ∪ contested (the far side of the grey zone), less the parts within 2 km of the outline of the area of interest (borders and coast are not front), as drawn (`frontline line` gives it generalised, per region and with other bands).\n",
+            self.front.every
+        );
         let _ = writeln!(md, "## Method\n");
         let _ = writeln!(
             md,
@@ -925,7 +973,9 @@ impl Data<'_> {
 Areas are geodesic on the WGS84 ellipsoid (Karney's method), in km²; edges longer than 1 km follow their straight line in longitude/latitude, as the map draws them. \
 A week is an ISO week from Monday 00:00 UTC and a month a calendar month; each compares the latest snapshot at or before its start with the latest at or before its end, \
 so the change of a week is the area gained minus the area lost between those two snapshots. The share of a region is its area of a status over its whole area. \
-The map is in longitude/latitude, stretched so that a kilometre east is as long as a kilometre north at its centre.",
+The map is in longitude/latitude, stretched so that a kilometre east is as long as a kilometre north at its centre. \
+Lengths of the line of contact are measured on the WGS84 ellipsoid along the edges as drawn, seams narrower than 100 m between polygons drawn side by side filled first; \
+distances to places are geodesic, from the nearest point of the place (its point, or its outline) to the nearest point of the layer.",
             env!("CARGO_PKG_VERSION"),
             if self.analysis.clip.is_some() { ", then clipped to the area of interest" } else { "" },
         );
