@@ -252,7 +252,7 @@ impl<'a> ChangeRun<'a> {
             let RunOutcome { measured: part, end, start, reports: read } = outcome?;
             measured.extend(part);
             for state in [Some(end), start].into_iter().flatten() {
-                if latest.as_ref().map_or(true, |(_, at)| state.1 > *at) {
+                if latest.as_ref().is_none_or(|(_, at)| state.1 > *at) {
                     latest = Some(state);
                 }
             }

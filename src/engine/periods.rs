@@ -327,7 +327,7 @@ impl Resampling {
     }
 
     fn in_range(&self, date: NaiveDate) -> bool {
-        self.from.map_or(true, |f| date >= f) && self.to.map_or(true, |t| date <= t)
+        self.from.is_none_or(|f| date >= f) && self.to.is_none_or(|t| date <= t)
     }
 
     /// The local date of an instant.

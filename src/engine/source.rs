@@ -12,6 +12,9 @@ use std::sync::Arc;
 
 mod sealed {
     /// What an input turns into (the trait is sealed: only this crate implements it).
+    // (each lives only from the iterator to the chunk it joins: boxing the state would cost
+    // an allocation for nothing)
+    #[allow(clippy::large_enum_variant)]
     pub enum Input {
         File(std::path::PathBuf),
         State(crate::Result<crate::Snapshot>),
@@ -160,6 +163,7 @@ impl<'a> Source<'a> {
     }
 
     /// The files' items (none for states).
+    #[cfg(feature = "report")]
     pub(crate) fn files(&self) -> &[Timed] {
         match self {
             Source::Files(files) => files,

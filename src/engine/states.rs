@@ -36,7 +36,7 @@ pub(crate) fn pick_states(times: &[DateTime<Utc>], resampling: &Resampling) -> (
         let states = times
             .iter()
             .enumerate()
-            .filter(|(_, t)| resampling.from.map_or(true, |f| date(t) >= f) && resampling.to.map_or(true, |l| date(t) <= l))
+            .filter(|(_, t)| resampling.from.is_none_or(|f| date(t) >= f) && resampling.to.is_none_or(|l| date(t) <= l))
             .map(|(snapshot, time)| State { time: *time, snapshot })
             .collect();
         return (states, Vec::new());

@@ -326,7 +326,7 @@ pub fn select(ids: &[u64], since: Option<NaiveDate>, until: Option<NaiveDate>, k
     let mut in_range: Vec<(u64, NaiveDate)> = ids
         .iter()
         .filter_map(|&id| Some((id, DateTime::from_timestamp(i64::try_from(id).ok()?, 0)?.date_naive())))
-        .filter(|&(_, date)| !since.is_some_and(|since| date < since) && !until.is_some_and(|until| date > until))
+        .filter(|&(_, date)| since.is_none_or(|since| date >= since) && until.is_none_or(|until| date <= until))
         .collect();
     in_range.sort_unstable();
     in_range.dedup();
@@ -337,7 +337,7 @@ pub fn select(ids: &[u64], since: Option<NaiveDate>, until: Option<NaiveDate>, k
     };
     // In time order, an id is the last of its period when the next one is of another.
     let last_of_period = |(i, &(_, date)): &(usize, &(u64, NaiveDate))| {
-        keep == Keep::All || !in_range.get(i + 1).is_some_and(|&(_, next)| period(next) == period(date))
+        keep == Keep::All || in_range.get(i + 1).is_none_or(|&(_, next)| period(next) != period(date))
     };
     in_range.iter().enumerate().filter(last_of_period).map(|(_, &(id, _))| id).collect()
 }

@@ -597,7 +597,7 @@ impl Snapshots {
 
     /// One day of war.
     fn step(&mut self) {
-        if self.day % 7 == 0 {
+        if self.day.is_multiple_of(7) {
             let r: f64 = self.rng.random();
             self.tempo = if r < 0.25 { 0.3 } else if r < 0.75 { 1.0 } else { 1.8 };
         }

@@ -151,7 +151,7 @@ impl Front {
         };
         front.every = every;
         let mut states: Vec<(DateTime<Utc>, usize)> = periods.iter().map(|p| (p.start, p.from)).collect();
-        if states.last().map_or(true, |(t, _)| *t < latest.time) {
+        if states.last().is_none_or(|(t, _)| *t < latest.time) {
             states.push((latest.time, *last));
         }
         let (items, states) = picks.states(&states);
