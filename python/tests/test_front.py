@@ -343,8 +343,8 @@ def test_the_line_of_2024_by_oblast_equals_the_command(data_dir, cli):
     assert_same_as_csv(frame, cli.csv("line", *snapshots, "--clip", clip, "--regions", oblasts, "--name-field", "name:en"))
     assert frame.snapshot.nunique() == 62 and frame.region.nunique() == 28
     total = frame[frame.region == "total"].line_km
-    # (docs/line.md: 1,255-1,422 km as of the first of each month of 2024, band 1 km; the
-    # band of 2 km leaves out more)
+    # (a bound, not a figure: docs/line.md gives 1,254-1,422 km as of the first of each month
+    # of 2024 with a 1 km band, and 1,141 km as of 20 August with the 2 km band used here)
     assert total.between(1000, 1500).all(), total.describe()
     monthly = frontline.line(snapshots, clip=clip, every="month", generalize_km=1, border_km=5)
     assert_same_as_csv(monthly, cli.csv("line", *snapshots, "--clip", clip, "--every", "month", "--generalize-km", "1", "--border-km", "5"))
@@ -370,7 +370,8 @@ def test_distances_to_pokrovsk_and_myrnohrad_in_2024_equal_the_command(data_dir,
         frame = frontline.distance(snapshots, every=every, **options)
         assert_same_as_csv(frame, cli.csv("distance", *snapshots, "--every", every, *args))
         assert set(frame.place) == {"Pokrovsk", "Myrnohrad"} and set(frame.place_id) == set(ids)
-    # over 2024 the front came from about 30 km east of Pokrovsk to its edge
+    # (a bound: in January 2024 the front ran by Avdiivka, about 30 km east of Pokrovsk; by
+    # late December 2024 it was reported 2-3 km from the town)
     pokrovsk = frame[frame.place == "Pokrovsk"]
     assert pokrovsk.front_km.iloc[0] > 25 and pokrovsk.front_km.iloc[-1] < 10, pokrovsk.front_km.tolist()
     print(f"\ndistances of 2024: {len(frame)} weekly rows equal to the command's CSV; Pokrovsk {pokrovsk.front_km.iloc[0]:.1f} → {pokrovsk.front_km.iloc[-1]:.1f} km")
