@@ -9,6 +9,9 @@ the Rust engine of the ``frontline`` command: the same figures, the same columns
 >>> areas = frontline.areas("snapshots/", clip="ukraine.geojson",
 ...                         regions="ukraine-oblasts/", name_field="name:en")
 >>> weekly = frontline.changes("snapshots/", regions="oblasts.geojson", every="week")
+>>> front = frontline.line("snapshots/", clip="ukraine.geojson", every="month")
+>>> near = frontline.distance("snapshots/", places="settlements.geojson.gz",
+...                           where={"@id": "relation/2506125"}, clip="ukraine.geojson")
 
 Snapshots are given as paths (a file, a directory of them, or a list of both, as the command
 takes them), or in memory: a mapping of time to a GeoDataFrame, a GeoJSON dict or GeoJSON
@@ -45,6 +48,9 @@ __all__ = [
     "areas",
     "changes",
     "change_polygons",
+    "line",
+    "line_geometries",
+    "distance",
     "scan",
     "snapshot_paths",
     "FrontlineError",
@@ -229,19 +235,178 @@ def change_polygons(
     collection = _json.loads(out["polygons"])
     if as_geojson:
         return collection
-    try:
-        import geopandas
-    except ImportError:
-        return collection
     columns = ["period", "from_time", "to_time", "status", "kind", "area_km2", "geometry"]
-    if collection["features"]:
-        gdf = geopandas.GeoDataFrame.from_features(collection["features"], crs="EPSG:4326")[columns]
-    else:
-        gdf = geopandas.GeoDataFrame({c: [] for c in columns}, geometry="geometry", crs="EPSG:4326")
-    for column in ("from_time", "to_time"):
-        gdf[column] = _pd.to_datetime(gdf[column], utc=True, format="ISO8601")
+    gdf = _geodataframe(collection, columns, ["from_time", "to_time"])
+    if gdf is None:
+        return collection
     gdf.attrs["skipped"] = list(out["skipped"])
     return gdf
+
+
+def line(
+    snapshots,
+    *,
+    clip=None,
+    regions=None,
+    name_field=None,
+    id_field=None,
+    where=None,
+    region_names=None,
+    border_km=2.0,
+    generalize_km=0.0,
+    seam_m=100.0,
+    every="snapshot",
+    tz="+00:00",
+    from_=None,
+    to=None,
+    classify="deepstate",
+    status_map=None,
+    time_field=None,
+    crs=None,
+    strict=False,
+    max_text_mb=1024,
+    progress=None,
+) -> _pd.DataFrame:
+    """The length of the line of contact per map state and region, in km on the WGS84
+    ellipsoid: the rows of ``frontline line``.
+
+    Columns: ``time`` (UTC: the snapshot's time, or with ``every`` the period's start
+    boundary), ``snapshot``, ``region_set`` (with several sets of regions), ``region``
+    (``total`` first, then each region), ``region_id`` (with ``id_field``), ``line_km``
+    (the boundary of the occupied area, less the band along the outline; within a region,
+    the part of it inside the region) and ``line_with_contested_km`` (the same for
+    occupied ∪ contested).
+
+    Parameters
+    ----------
+    clip
+        The area of interest: layers are clipped to it, and the parts of the line within
+        ``border_km`` of its outline (international borders, coast) are left out. Without
+        it nothing is left out as border.
+    border_km
+        The width of that band, km (default 2).
+    generalize_km
+        Simplify the line (Douglas-Peucker) at this tolerance on the ground before measuring
+        it; 0 (the default) measures it as drawn.
+    seam_m
+        Fill the holes of a layer narrower on average than this many metres (seams between
+        polygons drawn side by side, not front); 0 keeps every hole.
+    every, tz, from_, to
+        ``"snapshot"`` (every snapshot, within ``from_``/``to`` by its local date), or
+        ``"day"``, ``"week"``, ``"month"``: the state as of each period's start (the last
+        snapshot at or before it), periods without one left out (``df.attrs["skipped"]``,
+        and issued as warnings). Boundaries at local midnight of the fixed offset ``tz``.
+
+    ``regions``, ``name_field``, ``id_field``, ``where``, ``region_names`` and the reading
+    options are as in :func:`areas`. The lines themselves: :func:`line_geometries`.
+    """
+    with _Inputs(snapshots) as inputs, _Options(locals()) as opts:
+        out = _line(inputs, opts, border_km, generalize_km, seam_m, every, tz, from_, to, False, progress)
+    df = _frame(out["columns"])
+    df.attrs["skipped"] = list(out["skipped"])
+    return df
+
+
+def line_geometries(
+    snapshots,
+    *,
+    clip=None,
+    border_km=2.0,
+    generalize_km=0.0,
+    seam_m=100.0,
+    every="snapshot",
+    tz="+00:00",
+    from_=None,
+    to=None,
+    classify="deepstate",
+    status_map=None,
+    time_field=None,
+    crs=None,
+    strict=False,
+    max_text_mb=1024,
+    as_geojson=False,
+    progress=None,
+):
+    """The lines of contact themselves (``frontline line --lines``): a GeoDataFrame
+    (EPSG:4326) with ``time`` (UTC), ``snapshot``, ``kind`` (``occupied`` or
+    ``with_contested``), ``length_km`` (the ``total`` row's figure) and the geometry
+    (MultiLineStrings), two rows per state; a GeoJSON FeatureCollection (a dict) when
+    geopandas is not installed, or with ``as_geojson=True``. Options as in :func:`line`.
+    """
+    with _Inputs(snapshots) as inputs, _Options(locals()) as opts:
+        out = _line(inputs, opts, border_km, generalize_km, seam_m, every, tz, from_, to, True, progress)
+    collection = _json.loads(out["lines"])
+    if as_geojson:
+        return collection
+    gdf = _geodataframe(collection, ["time", "snapshot", "kind", "length_km", "geometry"], ["time"])
+    if gdf is None:
+        return collection
+    gdf.attrs["skipped"] = list(out["skipped"])
+    return gdf
+
+
+def distance(
+    snapshots,
+    *,
+    places,
+    name_field=None,
+    id_field=None,
+    where=None,
+    clip=None,
+    every="snapshot",
+    tz="+00:00",
+    from_=None,
+    to=None,
+    classify="deepstate",
+    status_map=None,
+    time_field=None,
+    crs=None,
+    strict=False,
+    max_text_mb=1024,
+    progress=None,
+) -> _pd.DataFrame:
+    """How far places are from the front per map state, and how fast it comes: the rows of
+    ``frontline distance``.
+
+    Columns: ``time`` (UTC), ``snapshot``, ``place``, ``place_id`` (with ``id_field``, when
+    places have it), ``occupied_km`` (geodesic distance to the nearest occupied land, 0
+    where they meet, missing when nothing is occupied), ``front_km`` (the same to occupied
+    ∪ contested), ``bearing_deg`` (from the place to that nearest point, clockwise from
+    north, missing at 0 km) and ``approach_km_per_day`` (how fast ``front_km`` shrank since
+    the place's previous row; positive when the front came closer, missing on its first).
+
+    Parameters
+    ----------
+    places
+        Points or polygons: a GeoJSON path (``.gz`` too) or a directory of them, a list of
+        them, or a GeoDataFrame / GeoJSON dict.
+    name_field, id_field, where
+        Which property names a place (default ``name``; else the file stem, ``places`` for
+        places in memory), which identifies it (``"@id"``), and which features to keep
+        (``{"@id": ["relation/2506125", "relation/2910227"]}``: the values of one key are
+        alternatives, different keys must all match, and a condition no feature meets is an
+        error).
+    clip
+        Clip the layers to this area of interest first, so that polygons the map draws
+        outside the country do not count.
+
+    ``every``, ``tz``, ``from_``, ``to`` pick the states as in :func:`line`; the reading
+    options are as in :func:`areas`.
+    """
+    if places is None:
+        raise TypeError("places: expected a path, a list of paths, a GeoDataFrame or a GeoJSON dict")
+    with _Inputs(snapshots) as inputs, _Options(locals()) as opts:
+        tick, close = _progress(progress, _states_total(inputs, every, from_, to), "state")
+        try:
+            out = _frontline.distance(
+                inputs.paths, inputs.states, opts, _text("every", every), _offset(tz), _date("from_", from_), _date("to", to), tick
+            )
+        finally:
+            close()
+    _notes(out, 3)
+    df = _frame(out["columns"])
+    df.attrs["skipped"] = list(out["skipped"])
+    return df
 
 
 def scan(
@@ -282,10 +447,46 @@ def _changes(inputs, opts, every, tz, from_, to, polygons, progress):
         )
     finally:
         close()
-    _warn(out["warnings"])
-    for note in out["skipped"]:
-        _warnings.warn(f"note: {note}", FrontlineWarning, stacklevel=3)
+    _notes(out, 4)
     return out
+
+
+def _line(inputs, opts, border_km, generalize_km, seam_m, every, tz, from_, to, lines, progress):
+    tick, close = _progress(progress, _states_total(inputs, every, from_, to), "state")
+    try:
+        out = _frontline.line(
+            inputs.paths,
+            inputs.states,
+            opts,
+            _number("border_km", border_km),
+            _number("generalize_km", generalize_km),
+            _number("seam_m", seam_m),
+            _text("every", every),
+            _offset(tz),
+            _date("from_", from_),
+            _date("to", to),
+            lines,
+            tick,
+        )
+    finally:
+        close()
+    _notes(out, 4)
+    return out
+
+
+def _states_total(inputs, every, from_, to):
+    """How many states a run over states measures, when known before it starts: one per
+    snapshot, without periods or range."""
+    return inputs.total if every == "snapshot" and from_ is None and to is None else None
+
+
+def _notes(out, stacklevel):
+    """The reading warnings and the periods left out, as the command prints them
+    (``stacklevel``: the caller's frame, seen from here)."""
+    for line in out["warnings"]:
+        _warnings.warn(line, FrontlineWarning, stacklevel=stacklevel)
+    for note in out["skipped"]:
+        _warnings.warn(f"note: {note}", FrontlineWarning, stacklevel=stacklevel)
 
 
 class _Options:
@@ -323,6 +524,13 @@ class _Options:
         else:
             paths = [self._path(regions, "regions", "regions")]
         clip = g.get("clip")
+        places = g.get("places")
+        if places is None:
+            place_paths = []
+        elif isinstance(places, (list, tuple)):
+            place_paths = [self._path(v, f"places-{i}", "places") for i, v in enumerate(places)]
+        else:
+            place_paths = [self._path(places, "places", "places")]
         return {
             "clip": None if clip is None else self._path(clip, "clip", "clip"),
             "regions": paths,
@@ -341,6 +549,7 @@ class _Options:
             "cell_deg": _number("cell_deg", g.get("cell_deg", 0.25)),
             "max_edge_km": None if g.get("max_edge_km") is None else _number("max_edge_km", g.get("max_edge_km")),
             "changed_only": bool(g.get("changed_only", False)),
+            "places": place_paths,
         }
 
     def __exit__(self, *exc):
@@ -380,7 +589,8 @@ def _filters(value):
     if value is None:
         return []
     if isinstance(value, _Mapping):
-        return [(str(k), str(v)) for k, v in value.items()]
+        # (a list of values: alternatives, as the command's repeated --where KEY=...)
+        return [(str(k), str(v)) for k, vs in value.items() for v in (vs if isinstance(vs, (list, tuple, set)) else [vs])]
     pairs = []
     for pair in [value] if isinstance(value, str) else value:
         key, sep, val = _text("where", pair).partition("=")
@@ -563,6 +773,22 @@ def _frame(columns) -> _pd.DataFrame:
 
 # The dtype of text read from CSV by this pandas: "str" from pandas 3 on, object before.
 _STR = _pd.read_csv(_io.StringIO("text\nx\n"))["text"].dtype
+
+
+def _geodataframe(collection, columns, times):
+    """A GeoDataFrame (EPSG:4326) of a FeatureCollection the extension wrote, its ``times``
+    columns UTC datetimes; ``None`` without geopandas."""
+    try:
+        import geopandas
+    except ImportError:
+        return None
+    if collection["features"]:
+        gdf = geopandas.GeoDataFrame.from_features(collection["features"], crs="EPSG:4326")[columns]
+    else:
+        gdf = geopandas.GeoDataFrame({c: [] for c in columns}, geometry="geometry", crs="EPSG:4326")
+    for column in times:
+        gdf[column] = _pd.to_datetime(gdf[column], utc=True, format="ISO8601")
+    return gdf
 
 
 def _warn(lines):

@@ -190,6 +190,9 @@ macro_rules! with_source {
     };
 }
 
+// (after `with_source!`, which it uses)
+mod front;
+
 /// Counts warnings as snapshots go by, one line per kind at the end (the command's
 /// summary); in strict mode the first is an error.
 #[derive(Default)]
@@ -362,6 +365,8 @@ fn _frontline(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(areas, m)?)?;
     m.add_function(wrap_pyfunction!(changes, m)?)?;
     m.add_function(wrap_pyfunction!(scan, m)?)?;
+    m.add_function(wrap_pyfunction!(front::line, m)?)?;
+    m.add_function(wrap_pyfunction!(front::distance, m)?)?;
     m.add_function(wrap_pyfunction!(snapshot_paths, m)?)?;
     Ok(())
 }

@@ -3,8 +3,8 @@
 
 use chrono::{FixedOffset, NaiveDate};
 use frontline::{
-    parse_offset, read_area_of_interest_with, read_regions, Analysis, Classifier, EdgeModel, Engine, Error, Every, ReadOptions, RegionOptions,
-    Resampling,
+    parse_offset, read_area_of_interest, read_area_of_interest_with, read_places, read_regions, Analysis, Classifier, EdgeModel, Engine, Error, Every,
+    Place, ReadOptions, RegionOptions, Resampling,
 };
 use pyo3::prelude::*;
 use std::path::PathBuf;
@@ -33,6 +33,8 @@ pub struct Options {
     pub cell_deg: f64,
     pub max_edge_km: Option<f64>,
     pub changed_only: bool,
+    /// The place files of `distance` (none for the other verbs).
+    pub places: Vec<PathBuf>,
 }
 
 impl Options {
@@ -73,6 +75,18 @@ impl Options {
             None => analysis = analysis.with_region_files(&self.regions, &options)?,
         }
         Ok(analysis.with_engine(engine).with_cell_deg(self.cell_deg).changed_only(self.changed_only))
+    }
+
+    /// `distance`: the places, picked by the region options (`name_field`, `id_field`,
+    /// `where`) as the command picks them, and an analysis that reads and clips (the
+    /// command's order: places, reading, outline).
+    pub fn distance(&self) -> Result<(Analysis, Vec<Place>), Error> {
+        let places = read_places(&self.places, &self.region_options(EdgeModel::default()))?;
+        let mut analysis = Analysis::new().with_read(self.read_options()?);
+        if let Some(clip) = &self.clip {
+            analysis = analysis.with_clip(read_area_of_interest(clip)?);
+        }
+        Ok((analysis, places))
     }
 
     fn region_options(&self, edges: EdgeModel) -> RegionOptions {
