@@ -183,7 +183,7 @@ fn equal_area(_: Analysis, _: &str) -> Result<Analysis, Error> {
 /// Where and how rows are written.
 #[derive(Args)]
 pub struct OutputArgs {
-    /// Output format: table, csv or json.
+    /// Output format: table, csv, json or parquet (a file: needs -o).
     #[arg(long, default_value = "table")]
     pub format: Format,
     /// Write to this file (complete or not at all) instead of standard output.
@@ -192,6 +192,15 @@ pub struct OutputArgs {
 }
 
 impl OutputArgs {
+    /// Refuses what cannot be written before anything is read: Parquet, a binary file, to
+    /// standard output.
+    pub fn check(&self) -> Result<(), Error> {
+        match (self.format, &self.output) {
+            (Format::Parquet, None) => Err(Error::Usage("--format parquet writes a file, not standard output: add -o FILE.parquet".into())),
+            _ => Ok(()),
+        }
+    }
+
     /// Runs `write` with a record writer on the output: a file is written to a temporary
     /// name and renamed once complete (nothing is left of a failed run); standard output
     /// closed early (`| head`) is not an error.
@@ -199,6 +208,7 @@ impl OutputArgs {
         &self,
         write: impl FnOnce(&mut RecordWriter<'_, T>) -> Result<(), Error>,
     ) -> Result<(), Error> {
+        self.check()?;
         let mut failure = None;
         let run = |out: &mut dyn Write| -> std::io::Result<()> {
             let mut writer = RecordWriter::new(self.format, out);

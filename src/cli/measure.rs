@@ -4,10 +4,10 @@ use crate::cli::args::{EngineArgs, InputArgs, OutputArgs, PlaceArgs};
 use crate::cli::warnings::{summarize, Warnings};
 use chrono::{FixedOffset, NaiveDate};
 use clap::Args;
-use frontline::output::{change_features, write_file_atomically, write_feature_collection};
+use frontline::output::{change_features, write_file_atomically, write_feature_collection, GeoParquetWriter};
 use frontline::{parse_offset, snapshot_files, Analysis, Error, Every, Resampling};
 use std::collections::HashSet;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Args)]
 pub struct ScanArgs {
@@ -18,6 +18,7 @@ pub struct ScanArgs {
 }
 
 pub fn scan(args: &ScanArgs) -> Result<(), Error> {
+    args.output.check()?;
     let analysis = Analysis::new().with_read(args.input.read.read_options()?);
     let files = snapshot_files(&args.input.snapshots)?;
     let reports = analysis.scan(&files)?;
@@ -42,6 +43,7 @@ pub struct AreasArgs {
 }
 
 pub fn areas(args: &AreasArgs) -> Result<(), Error> {
+    args.output.check()?;
     let analysis = args.engine.analysis(&args.places, &args.input.read)?.changed_only(args.changed_only);
     let files = snapshot_files(&args.input.snapshots)?;
     let strict = args.input.read.strict;
@@ -78,8 +80,9 @@ pub struct ChangesArgs {
     /// Last date of the range, inclusive: periods starting later are left out.
     #[arg(long, value_name = "YYYY-MM-DD")]
     to: Option<NaiveDate>,
-    /// Also write the gained and lost areas of every period as a GeoJSON FeatureCollection.
-    #[arg(long, value_name = "FILE.geojson")]
+    /// Also write the gained and lost areas of every period: a GeoJSON FeatureCollection, or
+    /// GeoParquet 1.1 when FILE ends in .parquet.
+    #[arg(long, value_name = "FILE.geojson|FILE.parquet")]
     polygons: Option<PathBuf>,
     /// Rows only for the regions that changed in the period (the first period gives every
     /// row): a missing row is a change of zero.
@@ -92,6 +95,8 @@ pub struct ChangesArgs {
 }
 
 pub fn changes(args: &ChangesArgs) -> Result<(), Error> {
+    args.output.check()?;
+    let parquet_polygons = args.polygons.as_deref().filter(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("parquet")));
     let analysis = args.engine.analysis(&args.places, &args.input.read)?.changed_only(args.changed_only);
     let files = snapshot_files(&args.input.snapshots)?;
     let strict = args.input.read.strict;
@@ -101,15 +106,25 @@ pub fn changes(args: &ChangesArgs) -> Result<(), Error> {
     let resampling = Resampling { every: args.every, offset: args.tz, from: args.from, to: args.to };
     let mut features = Vec::new();
     let mut summary = None;
-    args.output.with_writer(|writer| {
-        summary = Some(analysis.changes_each(&files, &resampling, |period| {
-            if args.polygons.is_some() {
-                features.extend(change_features(&period));
-            }
-            crate::cli::args::written(writer.write(&period.rows))
-        })?);
-        Ok(())
-    })?;
+    let geojson = args.polygons.is_some() && parquet_polygons.is_none();
+    let run = |mut polygons: Option<&mut GeoParquetWriter>| {
+        args.output.with_writer(|writer| {
+            summary = Some(analysis.changes_each(&files, &resampling, |period| {
+                if geojson {
+                    features.extend(change_features(&period));
+                }
+                if let (Some(polygons), Some(path)) = (polygons.as_mut(), parquet_polygons) {
+                    polygons.write(&period).map_err(|source| Error::Write { path: path.to_path_buf(), source })?;
+                }
+                crate::cli::args::written(writer.write(&period.rows))
+            })?);
+            Ok(())
+        })
+    };
+    match parquet_polygons {
+        Some(path) => with_geoparquet(path, run)?,
+        None => run(None)?,
+    }
     let summary = summary.unwrap_or_default();
     // Warnings of every input file: those the periods compared were read already.
     let read: HashSet<&str> = summary.read.iter().map(|r| r.snapshot.as_str()).collect();
@@ -120,9 +135,29 @@ pub fn changes(args: &ChangesArgs) -> Result<(), Error> {
     for skipped in &summary.skipped {
         eprintln!("note: {skipped}");
     }
-    if let Some(path) = &args.polygons {
+    if let Some(path) = args.polygons.as_ref().filter(|_| geojson) {
         write_file_atomically(path, |out| write_feature_collection(&features, out))
             .map_err(|source| Error::Write { path: path.clone(), source })?;
     }
     Ok(())
+}
+
+/// Runs `run` with a GeoParquet writer on `path`, written to a temporary name and renamed
+/// once complete (nothing is left of a failed run).
+fn with_geoparquet(path: &Path, run: impl FnOnce(Option<&mut GeoParquetWriter>) -> Result<(), Error>) -> Result<(), Error> {
+    let mut failure = None;
+    let written = write_file_atomically(path, |out| {
+        let mut writer = GeoParquetWriter::new(out);
+        match run(Some(&mut writer)) {
+            Ok(()) => writer.finish(),
+            Err(e) => {
+                failure = Some(e);
+                Err(std::io::Error::other("stopped"))
+            }
+        }
+    });
+    match failure {
+        Some(e) => Err(e),
+        None => written.map_err(|source| Error::Write { path: path.to_path_buf(), source }),
+    }
 }

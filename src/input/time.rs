@@ -43,9 +43,23 @@ pub fn rfc3339(t: DateTime<Utc>) -> String {
 }
 
 /// Serializes a time as [`rfc3339`] text: how rows carry their typed times into JSON and
-/// CSV.
+/// CSV. The text is wrapped in a newtype struct named [`TIME_NEWTYPE`], which JSON, CSV and
+/// tables see through (a newtype is its content to them) and by which the Parquet writer
+/// knows a time column, to write it as a timestamp rather than as text.
 pub(crate) fn serialize<S: serde::Serializer>(time: &DateTime<Utc>, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.serialize_str(&rfc3339(*time))
+    serializer.serialize_newtype_struct(TIME_NEWTYPE, &Rfc3339Text(*time))
+}
+
+/// The name of the newtype struct a time is serialized as (see [`serialize`]).
+pub(crate) const TIME_NEWTYPE: &str = "frontline::Time";
+
+/// A time serialized as its RFC 3339 text.
+struct Rfc3339Text(DateTime<Utc>);
+
+impl serde::Serialize for Rfc3339Text {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&rfc3339(self.0))
+    }
 }
 
 fn midnight(d: NaiveDate) -> DateTime<Utc> {

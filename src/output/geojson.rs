@@ -12,28 +12,50 @@ use std::io::{self, Write};
 /// Shapes are written as tools that join vertices by geodesics should see them (see
 /// [`EdgeModel::for_export`](crate::EdgeModel::for_export)).
 pub fn change_features(period: &PeriodChange) -> Vec<Value> {
-    let mut features = Vec::new();
+    change_pieces(period)
+        .into_iter()
+        .map(|piece| {
+            json!({
+                "type": "Feature",
+                "properties": {
+                    "period": period.period.label,
+                    "from_time": crate::input::time::rfc3339(period.from_time),
+                    "to_time": crate::input::time::rfc3339(period.to_time),
+                    "status": piece.status.as_str(),
+                    "kind": piece.kind,
+                    "area_km2": piece.area_km2,
+                },
+                "geometry": multipolygon_json(&piece.shape),
+            })
+        })
+        .collect()
+}
+
+/// A non-empty gained or lost area of one status over a period.
+pub(crate) struct ChangePiece {
+    pub status: Status,
+    /// `gained` or `lost`.
+    pub kind: &'static str,
+    /// The shape as written out ([`EdgeModel::for_export`](crate::EdgeModel::for_export)).
+    pub shape: MultiPolygon<f64>,
+    /// Its area as the period's edge model measures it.
+    pub area_km2: f64,
+}
+
+/// The gained and lost areas of a period that are not empty, status by status, gained
+/// before lost: the features of GeoJSON and the rows of GeoParquet.
+pub(crate) fn change_pieces(period: &PeriodChange) -> Vec<ChangePiece> {
+    let mut pieces = Vec::new();
     let change = &period.change;
     for status in Status::ALL {
         for (kind, shape) in [("gained", &change.gained[status]), ("lost", &change.lost[status])] {
             if shape.0.is_empty() {
                 continue;
             }
-            features.push(json!({
-                "type": "Feature",
-                "properties": {
-                    "period": period.period.label,
-                    "from_time": crate::input::time::rfc3339(period.from_time),
-                    "to_time": crate::input::time::rfc3339(period.to_time),
-                    "status": status.as_str(),
-                    "kind": kind,
-                    "area_km2": change.edges.area_km2(shape),
-                },
-                "geometry": multipolygon_json(&change.edges.for_export(shape.clone())),
-            }));
+            pieces.push(ChangePiece { status, kind, shape: change.edges.for_export(shape.clone()), area_km2: change.edges.area_km2(shape) });
         }
     }
-    features
+    pieces
 }
 
 /// The two lines of contact of one state as GeoJSON Features: MultiLineStrings with the

@@ -1,7 +1,7 @@
-//! Writing records as a table, CSV or JSON.
+//! Writing records as a table, CSV, JSON or Parquet.
 //!
 //! Any serializable record works: nested objects become dotted columns
-//! (`transitions.held_to_contested`) in tables and CSV, and JSON is the records' own
+//! (`transitions.held_to_contested`) in tables, CSV and Parquet, and JSON is the records' own
 //! serialization, so scripts see exactly the library's types.
 
 use serde::Serialize;
@@ -20,6 +20,10 @@ pub enum Format {
     Csv,
     /// A JSON array of objects.
     Json,
+    /// A Parquet file: the columns of CSV, typed (times as UTC timestamps, missing values as
+    /// nulls), Snappy-compressed, a row group per 64 Ki rows. Needs the `parquet` feature
+    /// (on by default); without it, writing fails.
+    Parquet,
 }
 
 impl FromStr for Format {
@@ -29,7 +33,11 @@ impl FromStr for Format {
             "table" => Ok(Format::Table),
             "csv" => Ok(Format::Csv),
             "json" => Ok(Format::Json),
-            other => Err(format!("unknown format `{other}` (expected table, csv or json)")),
+            #[cfg(feature = "parquet")]
+            "parquet" => Ok(Format::Parquet),
+            #[cfg(not(feature = "parquet"))]
+            "parquet" => Err("format `parquet` needs frontline built with the `parquet` feature".into()),
+            other => Err(format!("unknown format `{other}` (expected table, csv, json or parquet)")),
         }
     }
 }
@@ -52,9 +60,10 @@ pub fn write_records<T: Serialize + Sync + Clone>(records: &[T], format: Format,
 }
 
 /// Writes records as they come, in a format: CSV rows and JSON objects (one array, indented
-/// as `serde_json` indents a whole array) leave a batch at a time, so a long timeline is
-/// never held in memory; a table is laid out when the last record is in (its columns are as
-/// wide as their widest cell), so it holds them all.
+/// as `serde_json` indents a whole array) leave a batch at a time, and Parquet a row group
+/// at a time (64 Ki rows), so a long timeline is never held in memory; a table is laid out
+/// when the last record is in (its columns are as wide as their widest cell), so it holds
+/// them all.
 ///
 /// ```
 /// use frontline::output::{Format, RecordWriter};
@@ -79,6 +88,9 @@ pub struct RecordWriter<'w, T> {
     csv: Vec<T>,
     /// Records written (or taken) so far.
     written: usize,
+    /// Parquet's columns and row groups.
+    #[cfg(feature = "parquet")]
+    parquet: Option<super::parquet::ParquetRows>,
 }
 
 /// CSV rows formatted at a time, on all cores (a float's shortest text is most of the cost).
@@ -87,7 +99,15 @@ const CSV_BATCH: usize = 1 << 14;
 impl<'w, T: Serialize + Sync + Clone> RecordWriter<'w, T> {
     /// A writer that has written nothing yet.
     pub fn new(format: Format, out: &'w mut dyn Write) -> RecordWriter<'w, T> {
-        RecordWriter { format, out, table: Vec::new(), csv: Vec::new(), written: 0 }
+        RecordWriter {
+            format,
+            out,
+            table: Vec::new(),
+            csv: Vec::new(),
+            written: 0,
+            #[cfg(feature = "parquet")]
+            parquet: (format == Format::Parquet).then(super::parquet::ParquetRows::new),
+        }
     }
 
     /// Writes (or, for a table, takes) some records.
@@ -123,6 +143,15 @@ impl<'w, T: Serialize + Sync + Clone> RecordWriter<'w, T> {
                 }));
                 self.written += records.len();
             }
+            #[cfg(feature = "parquet")]
+            Format::Parquet => {
+                if let Some(parquet) = self.parquet.as_mut() {
+                    parquet.write(records, self.out)?;
+                }
+                self.written += records.len();
+            }
+            #[cfg(not(feature = "parquet"))]
+            Format::Parquet => return Err(no_parquet()),
         }
         Ok(())
     }
@@ -139,7 +168,8 @@ impl<'w, T: Serialize + Sync + Clone> RecordWriter<'w, T> {
         Ok(())
     }
 
-    /// Writes what is left: the end of the JSON array, the last CSV rows, the table.
+    /// Writes what is left: the end of the JSON array, the last CSV rows, the table, the
+    /// last Parquet row group and the file's footer.
     pub fn finish(mut self) -> io::Result<()> {
         match self.format {
             Format::Json => match self.written {
@@ -148,8 +178,20 @@ impl<'w, T: Serialize + Sync + Clone> RecordWriter<'w, T> {
             },
             Format::Csv => self.flush_csv(),
             Format::Table => write_table(&self.table, self.out),
+            #[cfg(feature = "parquet")]
+            Format::Parquet => match self.parquet.take() {
+                Some(parquet) => parquet.finish(self.out),
+                None => Ok(()),
+            },
+            #[cfg(not(feature = "parquet"))]
+            Format::Parquet => Err(no_parquet()),
         }
     }
+}
+
+#[cfg(not(feature = "parquet"))]
+fn no_parquet() -> io::Error {
+    io::Error::new(io::ErrorKind::Unsupported, "Parquet output needs frontline built with the `parquet` feature")
 }
 
 /// A table with a header line and columns as wide as their widest cell, numbers to the right.
@@ -200,7 +242,9 @@ pub fn write_file_atomically(path: &Path, write: impl FnOnce(&mut dyn Write) -> 
     result
 }
 
-fn flatten(prefix: &str, value: Value, out: &mut Vec<(String, Value)>) {
+/// The cells of a record's JSON value, nested objects as dotted names: the columns of
+/// tables, CSV and Parquet.
+pub(crate) fn flatten(prefix: &str, value: Value, out: &mut Vec<(String, Value)>) {
     match value {
         Value::Object(map) => {
             for (k, v) in map {
