@@ -10,6 +10,7 @@ use arrow_array::{Array, RecordBatch};
 use arrow_schema::{DataType, TimeUnit};
 use frontline::synth::{write_timeline, SynthConfig};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use serde_json::value::RawValue;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -182,15 +183,44 @@ fn parquet_to_standard_output_is_refused_before_reading() {
     assert!(output.stdout.is_empty());
 }
 
+/// A GeoJSON feature with its numbers as written: serde_json's own float parsing may be a
+/// unit in the last place off (without its `float_roundtrip` feature), Rust's is exact.
+#[derive(serde::Deserialize)]
+struct Feature<'a> {
+    #[serde(borrow)]
+    properties: HashMap<&'a str, &'a RawValue>,
+    #[serde(borrow)]
+    geometry: Geometry<'a>,
+}
+
+#[derive(serde::Deserialize)]
+struct Geometry<'a> {
+    #[serde(rename = "type")]
+    kind: &'a str,
+    #[serde(borrow)]
+    coordinates: Vec<Vec<Vec<[&'a RawValue; 2]>>>,
+}
+
+#[derive(serde::Deserialize)]
+struct Features<'a> {
+    #[serde(borrow)]
+    features: Vec<Feature<'a>>,
+}
+
+fn number(raw: &RawValue) -> f64 {
+    raw.get().parse().unwrap()
+}
+
+fn text(raw: &RawValue) -> String {
+    serde_json::from_str(raw.get()).unwrap()
+}
+
 /// The coordinates of a GeoJSON MultiPolygon as geo-types.
-fn multipolygon(geometry: &Value) -> geo::MultiPolygon<f64> {
-    assert_eq!(geometry["type"], "MultiPolygon");
-    let ring = |r: &Value| geo::LineString::from(r.as_array().unwrap().iter().map(|c| (c[0].as_f64().unwrap(), c[1].as_f64().unwrap())).collect::<Vec<_>>());
-    let polygon = |p: &Value| {
-        let rings = p.as_array().unwrap();
-        geo::Polygon::new(ring(&rings[0]), rings[1..].iter().map(ring).collect())
-    };
-    geo::MultiPolygon::new(geometry["coordinates"].as_array().unwrap().iter().map(polygon).collect())
+fn multipolygon(geometry: &Geometry) -> geo::MultiPolygon<f64> {
+    assert_eq!(geometry.kind, "MultiPolygon");
+    let ring = |r: &Vec<[&RawValue; 2]>| geo::LineString::from(r.iter().map(|[x, y]| (number(x), number(y))).collect::<Vec<_>>());
+    let polygon = |p: &Vec<Vec<[&RawValue; 2]>>| geo::Polygon::new(ring(&p[0]), p[1..].iter().map(ring).collect());
+    geo::MultiPolygon::new(geometry.coordinates.iter().map(polygon).collect())
 }
 
 /// Twice the signed area of a ring in the plane of its coordinates (positive:
@@ -203,8 +233,8 @@ fn winding(ring: &geo::LineString<f64>) -> f64 {
 /// the same order, each geometry's WKB the WKB of the GeoJSON coordinates (so the same
 /// doubles), and `geo` metadata that is true of them. Returns the number of features.
 fn assert_same_features(parquet: &Path, geojson: &Path, edges: &str) -> usize {
-    let features: Value = serde_json::from_slice(&std::fs::read(geojson).unwrap()).unwrap();
-    let features = features["features"].as_array().unwrap();
+    let text_of_file = std::fs::read_to_string(geojson).unwrap();
+    let features = serde_json::from_str::<Features>(&text_of_file).unwrap().features;
     let (batches, metadata, schema) = read_parquet(parquet);
     let names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
     assert_eq!(names, ["period", "from_time", "to_time", "status", "kind", "area_km2", "geometry"]);
@@ -234,13 +264,13 @@ fn assert_same_features(parquet: &Path, geojson: &Path, edges: &str) -> usize {
         let geometry = batch.column_by_name("geometry").unwrap().as_binary::<i32>().clone();
         for i in 0..batch.num_rows() {
             let feature = &features[row + i];
-            let p = &feature["properties"];
-            assert_eq!(p["period"], period.value(i));
-            let micros = |v: &Value| chrono::DateTime::parse_from_rfc3339(v.as_str().unwrap()).unwrap().timestamp_micros();
-            assert_eq!((micros(&p["from_time"]), micros(&p["to_time"])), (from.value(i), to.value(i)));
-            assert_eq!((p["status"].as_str().unwrap(), p["kind"].as_str().unwrap()), (status.value(i), kind.value(i)));
-            assert_eq!(p["area_km2"].as_f64().unwrap().to_bits(), area.value(i).to_bits());
-            let shape = multipolygon(&feature["geometry"]);
+            let p = &feature.properties;
+            assert_eq!(text(p["period"]), period.value(i));
+            let micros = |v: &RawValue| chrono::DateTime::parse_from_rfc3339(&text(v)).unwrap().timestamp_micros();
+            assert_eq!((micros(p["from_time"]), micros(p["to_time"])), (from.value(i), to.value(i)));
+            assert_eq!((text(p["status"]), text(p["kind"])), (status.value(i).to_string(), kind.value(i).to_string()));
+            assert_eq!(number(p["area_km2"]).to_bits(), area.value(i).to_bits(), "row {}: area_km2", row + i);
+            let shape = multipolygon(&feature.geometry);
             let mut wkb = Vec::new();
             wkb::writer::write_multi_polygon(&mut wkb, &shape, &Default::default()).unwrap();
             assert!(wkb == geometry.value(i), "row {}: the WKB is not the GeoJSON's coordinates", row + i);

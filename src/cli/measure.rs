@@ -107,7 +107,7 @@ pub fn changes(args: &ChangesArgs) -> Result<(), Error> {
     let mut features = Vec::new();
     let mut summary = None;
     let geojson = args.polygons.is_some() && parquet_polygons.is_none();
-    let run = |mut polygons: Option<&mut GeoParquetWriter>| {
+    let mut run = |mut polygons: Option<&mut GeoParquetWriter>| {
         args.output.with_writer(|writer| {
             summary = Some(analysis.changes_each(&files, &resampling, |period| {
                 if geojson {
