@@ -19,8 +19,9 @@
 //!   reads places as [`read_regions`] reads regions), each also streaming (`areas_each`,
 //!   `changes_each`, `line_each`, `distance_each`); all take files or states in memory, any
 //!   iterator of them ([`SnapshotInput`]);
-//! - [`output`] writes rows as a table, CSV or JSON, change polygons as GeoJSON, and the
-//!   report (`report.md` and SVG charts); [`synth`] makes realistic synthetic timelines.
+//! - [`output`] writes rows as a table, CSV, JSON or Parquet, change polygons as GeoJSON
+//!   or GeoParquet, and the report (`report.md` and SVG charts); [`synth`] makes realistic
+//!   synthetic timelines.
 //!
 //! ```
 //! use frontline::{Analysis, PerStatus, Region, Snapshot};
@@ -44,8 +45,9 @@
 //!
 //! ## Features
 //!
-//! `cli` (the `frontline` command), `report` (`report.md` and its charts) and `fetch` (an
-//! HTTP client for the map's API, [`fetch`]) are on by default;
+//! `cli` (the `frontline` command), `report` (`report.md` and its charts), `fetch` (an
+//! HTTP client for the map's API, [`fetch`]) and `parquet` (Parquet rows and GeoParquet
+//! change polygons, with the Apache Arrow crates) are on by default;
 //! `frontline = { version = "0.2", default-features = false }` builds the engine alone. `proj` reads other coordinate systems (it builds PROJ from source).
 #![deny(missing_docs)]
 
