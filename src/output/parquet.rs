@@ -233,7 +233,7 @@ impl ParquetRows {
     }
 
     /// A writer with these columns, whatever the records: the file has them even without a
-    /// row. A record whose columns are not these is refused.
+    /// row. A record with more or fewer values, or a value of another type, is refused.
     pub(crate) fn with_columns(columns: &[(&str, Kind)]) -> ParquetRows {
         let mut rows = ParquetRows::new();
         rows.columns = Some(columns.iter().map(|&(name, kind)| Column { name: name.into(), values: Values::empty(kind) }).collect());
@@ -272,19 +272,12 @@ impl ParquetRows {
     }
 
     fn push<T: Serialize>(&mut self, record: &T) -> io::Result<()> {
-        if self.rows == 0 && self.writer.is_none() {
-            // The first record: its columns are the file's, or must be the declared ones.
+        if self.columns.is_none() {
+            // The first record names the columns, as it names CSV's. (Declared columns are
+            // not checked by name: a record of WKB would be a JSON array of every byte.)
             let mut cells = Vec::new();
             super::records::flatten("", serde_json::to_value(record).map_err(invalid)?, &mut cells);
-            let found: Vec<String> = cells.into_iter().map(|(name, _)| name).collect();
-            match &self.columns {
-                None => self.columns = Some(found.into_iter().map(|name| Column { name, values: Values::Nulls(0) }).collect()),
-                Some(columns) if columns.iter().map(|c| &c.name).eq(found.iter()) => {}
-                Some(columns) => {
-                    let expected: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
-                    return Err(invalid(format!("a record has the columns {found:?}, not {expected:?}")));
-                }
-            }
+            self.columns = Some(cells.into_iter().map(|(name, _)| Column { name, values: Values::Nulls(0) }).collect());
         }
         let columns = self.columns.as_mut().ok_or_else(|| invalid("no columns"))?;
         let mut row = Row { columns, next: 0, time: false, bytes: 0 };
