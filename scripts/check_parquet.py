@@ -228,6 +228,8 @@ def main():
             case(args.frontline, "real", root / "real", snapshots,
                  ["--clip", data / "boundaries/ukraine.geojson", "--regions", data / "boundaries/ukraine-raions.geojson.gz",
                   "--name-field", "name:en,name", "--id-field", "@id"])
+        elif os.environ.get("FRONTLINE_REQUIRE_DATA"):
+            check(False, "the real archive: FRONTLINE_REQUIRE_DATA is set but FRONTLINE_DATA is not")
         else:
             print("skipped: the real archive (FRONTLINE_DATA unset and no --data)")
     print(f"{RESULTS['passed']} passed, {RESULTS['failed']} failed")
