@@ -9,7 +9,7 @@ Runs on a synthetic timeline (`frontline synth`: 30 days, 8 towns) always, and o
 weeks of the real archive by raion when --data or FRONTLINE_DATA points at the shared data
 folder. For each:
 
-- `areas` and `changes` (weekly) as CSV and as Parquet: pandas reads both to the same frame
+- `areas`, `changes` (weekly), `line` and (synthetic) `distance` as CSV and as Parquet: pandas reads both to the same frame
   (same columns in the same order, same rows, every double to the bit, times as UTC
   timestamps in Parquet, empty CSV cells as nulls); DuckDB's plain `read_parquet` reads the
   same rows and sums, with `TIMESTAMP WITH TIME ZONE` times;
@@ -182,17 +182,23 @@ def polygons(name, parquet_path, geojson_path, geodesic):
     check(np.allclose(column["bbox"], bounds, rtol=0, atol=0), f"{name}: bbox {column['bbox']} is geopandas' total_bounds")
 
 
-def case(frontline, name, out, snapshots, places):
+def case(frontline, name, out, snapshots, places, distance_places=None):
     out.mkdir(parents=True, exist_ok=True)
-    for verb, extra in [("areas", []), ("changes", ["--every", "week"])]:
+    clip = places[places.index("--clip") + 1]
+    verbs = [
+        ("areas", places, ["occupied_km2", "contested_km2"]),
+        ("changes", [*places, "--every", "week"], ["occupied_net_km2", "\"transitions.held_to_occupied\""]),
+        ("line", places, ["line_km", "line_with_contested_km"]),
+    ]
+    if distance_places:
+        verbs.append(("distance", ["--places", distance_places, "--clip", clip], ["front_km", "occupied_km"]))
+    for verb, options, sums in verbs:
         files = {}
         for fmt in ["csv", "parquet"]:
             files[fmt] = out / f"{verb}.{fmt}"
-            run(frontline, verb, snapshots, *places, *extra, "--format", fmt, "-o", files[fmt])
+            run(frontline, verb, snapshots, *options, "--format", fmt, "-o", files[fmt])
         same_frames(f"{name} {verb}", files["parquet"], files["csv"])
-        sums = ["occupied_km2", "contested_km2"] if verb == "areas" else ["occupied_net_km2", "\"transitions.held_to_occupied\""]
         duckdb_rows(f"{name} {verb}", files["parquet"], files["csv"], sums)
-    clip = places[places.index("--clip") + 1]
     for label, extra, geodesic in [("", [], False), (" geodesic", ["--max-edge-km", "0"], True)]:
         files = {}
         for ext in ["geojson", "parquet"]:
@@ -216,7 +222,7 @@ def main():
         if not (synth / "snapshots").is_dir():
             run(args.frontline, "synth", "--out", synth, "--days", 30, "--towns", 8, "--seed", 21)
         case(args.frontline, "synthetic", root / "synthetic", synth / "snapshots",
-             ["--clip", synth / "aoi.geojson", "--regions", synth / "towns.geojson"])
+             ["--clip", synth / "aoi.geojson", "--regions", synth / "towns.geojson"], synth / "towns.geojson")
         if args.data:
             data = Path(args.data)
             snapshots = root / "real-snapshots"

@@ -78,7 +78,8 @@ fn read_csv(path: &Path) -> Vec<Vec<String>> {
 fn expected_type(column: &str) -> DataType {
     match column {
         "time" | "from_time" | "to_time" => DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into())),
-        "snapshot" | "region_set" | "region" | "region_id" | "period" | "from_snapshot" | "to_snapshot" | "status" | "kind" => DataType::Utf8,
+        "snapshot" | "region_set" | "region" | "region_id" | "period" | "from_snapshot" | "to_snapshot" | "status" | "kind" | "place"
+        | "place_id" => DataType::Utf8,
         "geometry" => DataType::Binary,
         c if c.starts_with("polygons.") || ["features", "not_territory", "unclassified", "foreign", "repaired", "warnings"].contains(&c) => {
             DataType::Int64
@@ -170,17 +171,26 @@ fn areas_changes_and_scan_as_parquet_are_their_csv_typed() {
     // scan: counts as integers, the per-status polygons as dotted columns
     let (csv, parquet) = csv_and_parquet(&dir, "scan", &["scan", snapshots]);
     assert_eq!(assert_same_table(&parquet, &csv), 30);
+    // line and distance, whose rows the writer knows nothing of: the length of the line of
+    // contact per state and town, and how far each town is from the front
+    let (csv, parquet) = csv_and_parquet(&dir, "line", &[&["line", snapshots][..], &places].concat());
+    assert_eq!(assert_same_table(&parquet, &csv), 30 * 9);
+    let (csv, parquet) = csv_and_parquet(&dir, "distance", &["distance", snapshots, "--places", towns, "--clip", aoi]);
+    assert_eq!(assert_same_table(&parquet, &csv), 30 * 8);
 }
 
 #[test]
 fn parquet_to_standard_output_is_refused_before_reading() {
     // (the snapshot does not exist: the usage error comes first)
-    let output = Command::new(env!("CARGO_BIN_EXE_frontline")).args(["areas", "missing.geojson", "--format", "parquet"]).output().unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(stderr.contains("--format parquet") && stderr.contains("-o"), "{stderr}");
-    assert!(output.stdout.is_empty());
+    for verb in [&["areas"][..], &["changes"], &["scan"], &["line"], &["distance", "--places", "missing-places.geojson"]] {
+        let args = [verb, &["missing.geojson", "--format", "parquet"][..]].concat();
+        let output = Command::new(env!("CARGO_BIN_EXE_frontline")).args(&args).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(stderr.contains("--format parquet") && stderr.contains("-o"), "{args:?}: {stderr}");
+        assert!(output.stdout.is_empty());
+    }
 }
 
 /// A GeoJSON feature with its numbers as written: serde_json's own float parsing may be a

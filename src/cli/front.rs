@@ -60,6 +60,7 @@ pub struct LineArgs {
 }
 
 pub fn line(args: &LineArgs) -> Result<(), Error> {
+    args.output.check()?;
     for (name, value) in [("--border-km", args.border_km), ("--generalize-km", args.generalize_km), ("--seam-m", args.seam_m)] {
         if !value.is_finite() || value < 0.0 {
             return Err(Error::Usage(format!("{name} {value}: expected a distance, 0 or more")));
@@ -119,6 +120,7 @@ pub struct DistanceArgs {
 }
 
 pub fn distance(args: &DistanceArgs) -> Result<(), Error> {
+    args.output.check()?;
     // (the places are picked as regions are: the same options, the same `--where`)
     let picking = PlaceArgs {
         clip: None,

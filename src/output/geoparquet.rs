@@ -40,9 +40,10 @@ const COLUMNS: [(&str, Kind); 7] = [
 /// geometry types `["MultiPolygon"]`, the CRS OGC:CRS84 as PROJJSON, `orientation`
 /// counterclockwise (shells counter-clockwise, holes clockwise), `edges` `planar` when the
 /// analysis measures straight edges in longitude/latitude (the default
-/// [`EdgeModel::Straight`]; long edges are split along their line, so a tool that draws
-/// geodesics sees nearly the same shape) or `spherical` when it measures geodesics, and the
-/// bounding box of all the shapes.
+/// [`EdgeModel::Straight`], and [`EdgeModel::StraightLonLat`] and [`EdgeModel::Sphere`];
+/// long edges are split along their line, so a tool that draws geodesics sees nearly the
+/// same shape) or `spherical` when it measures geodesics, and the bounding box of all the
+/// shapes.
 ///
 /// ```
 /// use frontline::{Analysis, PerStatus, Resampling, Snapshot};
@@ -78,7 +79,7 @@ impl<'w> GeoParquetWriter<'w> {
     /// Writes the gained and lost areas of a period.
     pub fn write(&mut self, period: &PeriodChange) -> io::Result<()> {
         let edges = match period.change.edges {
-            EdgeModel::Straight | EdgeModel::StraightLonLat(_) => "planar",
+            EdgeModel::Straight | EdgeModel::StraightLonLat(_) | EdgeModel::Sphere => "planar",
             EdgeModel::Geodesic(_) | EdgeModel::None => "spherical",
         };
         if self.edges.is_some_and(|e| e != edges) {
