@@ -601,12 +601,12 @@ mod tests {
         Row {
             time: format!("2025-01-{day:02}T12:30:00Z").parse().unwrap(),
             name: format!("Kyiv, \"{day}\""),
-            inner: Inner { a: 0.1 * f64::from(day), b: (day % 2 == 0).then_some(day) },
+            inner: Inner { a: 0.1 * f64::from(day), b: day.is_multiple_of(2).then_some(day) },
             missing,
             not_a_number: f64::NAN,
             list: vec![1; day as usize],
             kind: Kind::Polygon,
-            flag: day % 2 == 1,
+            flag: !day.is_multiple_of(2),
         }
     }
 
