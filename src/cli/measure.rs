@@ -55,7 +55,7 @@ pub fn areas(args: &AreasArgs) -> Result<(), Error> {
     args.output.with_writer(|writer| {
         analysis.areas_each(&files, |snapshot| {
             warnings.add(&snapshot.report, strict)?;
-            crate::cli::args::written(writer.write(&snapshot.rows))
+            crate::cli::args::written(writer.write_areas(&snapshot.rows))
         })
     })?;
     warnings.print();
