@@ -245,45 +245,50 @@ fn stem(path: &Path) -> String {
 
 /// The regions of one file, and which of the `--where` conditions its kept features met.
 fn read_region_file(path: &Path, options: &RegionOptions) -> Result<(Vec<Region>, Vec<bool>)> {
-    let bytes = read_bytes(path)?;
-    let doc = parse_document(path, &bytes)?;
-    let reprojection = crate::input::read::reprojection(path, &doc, None)?;
-    let mut features = document_features(path, &doc)?;
-    let bare;
-    if features.is_empty() && doc.coordinates.is_some() {
-        bare = crate::input::geojson::RawGeometry {
-            kind: doc.kind.as_deref().unwrap_or_default().to_string(),
-            coordinates: doc.coordinates.clone(),
-            geometries: None,
-        };
-        features.push((Some(&bare), None));
-    }
-    let several = features.len() > 1;
     let filters = Filters::new(&options.filters);
     let mut met = vec![false; filters.len()];
-    let mut named = Vec::new();
-    for (index, (geometry, properties)) in features.into_iter().enumerate() {
-        let Some(geometry) = geometry else { continue };
-        let mut polygons = Vec::new();
-        let polygonal = crate::input::read::region_polygons(geometry, &mut polygons, reprojection.as_ref())
-            .map_err(|message| Error::feature(path, index, message))?;
-        if !polygonal || polygons.is_empty() {
-            continue;
+    // The text and its parsed coordinates (several times the polygons' size) are let go
+    // before the polygons are dissolved: the peak of reading hromadas and settlements.
+    let named = {
+        let bytes = read_bytes(path)?;
+        let doc = parse_document(path, &bytes)?;
+        let reprojection = crate::input::read::reprojection(path, &doc, None)?;
+        let mut features = document_features(path, &doc)?;
+        let bare;
+        if features.is_empty() && doc.coordinates.is_some() {
+            bare = crate::input::geojson::RawGeometry {
+                kind: doc.kind.as_deref().unwrap_or_default().to_string(),
+                coordinates: doc.coordinates.clone(),
+                geometries: None,
+            };
+            features.push((Some(&bare), None));
         }
-        let parsed = properties.map(|p| p.parse());
-        let text = |key: &str| parsed.as_ref().and_then(|p| p.get(key)).and_then(|v| property_text(v));
-        if !filters.keeps(&text) {
-            continue;
+        let several = features.len() > 1;
+        let mut named = Vec::new();
+        for (index, (geometry, properties)) in features.into_iter().enumerate() {
+            let Some(geometry) = geometry else { continue };
+            let mut polygons = Vec::new();
+            let polygonal = crate::input::read::region_polygons(geometry, &mut polygons, reprojection.as_ref())
+                .map_err(|message| Error::feature(path, index, message))?;
+            if !polygonal || polygons.is_empty() {
+                continue;
+            }
+            let parsed = properties.map(|p| p.parse());
+            let text = |key: &str| parsed.as_ref().and_then(|p| p.get(key)).and_then(|v| property_text(v));
+            if !filters.keeps(&text) {
+                continue;
+            }
+            filters.mark(&text, &mut met);
+            let name = options
+                .name_fields
+                .iter()
+                .find_map(|field| text(field).filter(|n| !n.trim().is_empty()))
+                .unwrap_or_else(|| if several { format!("{}#{index}", stem(path)) } else { stem(path) });
+            let id = options.id_field.as_ref().map(|field| text(field).unwrap_or_else(|| name.clone()));
+            named.push((name, id, polygons));
         }
-        filters.mark(&text, &mut met);
-        let name = options
-            .name_fields
-            .iter()
-            .find_map(|field| text(field).filter(|n| !n.trim().is_empty()))
-            .unwrap_or_else(|| if several { format!("{}#{index}", stem(path)) } else { stem(path) });
-        let id = options.id_field.as_ref().map(|field| text(field).unwrap_or_else(|| name.clone()));
-        named.push((name, id, polygons));
-    }
+        named
+    };
     let regions: Vec<Region> = {
         use rayon::prelude::*;
         named
