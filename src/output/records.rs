@@ -312,7 +312,24 @@ fn write_table(flat: &[Vec<(String, Value)>], out: &mut dyn Write) -> io::Result
 
 /// Writes to a file through a temporary file renamed into place, so that a failed run
 /// never leaves half an output behind.
+///
+/// What is not a file is written to as it is: a device or a pipe (`-o /dev/null`,
+/// `/dev/stdout`, a FIFO) has no half to leave, and renaming onto it would replace it
+/// with a file. Through a symbolic link, the file it names is replaced and the link kept.
 pub fn write_file_atomically(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
+    let resolved;
+    let path = match std::fs::metadata(path) {
+        Ok(meta) if !meta.is_file() => {
+            let mut out = io::BufWriter::new(std::fs::OpenOptions::new().write(true).open(path)?);
+            write(&mut out)?;
+            return out.flush();
+        }
+        Ok(_) => {
+            resolved = std::fs::canonicalize(path)?;
+            resolved.as_path()
+        }
+        Err(_) => path,
+    };
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
@@ -659,5 +676,34 @@ mod tests {
         assert_eq!(text.lines().count(), 1 + 9);
         assert!(text.lines().nth(6).unwrap().contains(",d,,"), "{text}");
         assert!(text.lines().nth(9).unwrap().contains(",d,4,"), "{text}");
+    }
+
+    /// A FIFO stays a FIFO and gets the bytes (as /dev/null would stay a device); a
+    /// symbolic link stays a link, the file it names replaced; a new file is written.
+    #[cfg(unix)]
+    #[test]
+    fn devices_pipes_and_links_are_written_through_not_replaced() {
+        use std::os::unix::fs::FileTypeExt;
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe");
+        assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read(fifo).unwrap())
+        };
+        write_file_atomically(&fifo, |out| out.write_all(b"rows\n")).unwrap();
+        assert_eq!(reader.join().unwrap(), b"rows\n");
+        assert!(std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+        let target = dir.path().join("table.csv");
+        std::fs::write(&target, "old\n").unwrap();
+        let link = dir.path().join("latest.csv");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        write_file_atomically(&link, |out| out.write_all(b"new\n")).unwrap();
+        assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "new\n");
+        let fresh = dir.path().join("fresh.csv");
+        write_file_atomically(&fresh, |out| out.write_all(b"a\n")).unwrap();
+        assert_eq!(std::fs::read_to_string(&fresh).unwrap(), "a\n");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 4, "no temporary file left");
     }
 }
