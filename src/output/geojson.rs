@@ -130,18 +130,19 @@ pub fn write_feature_collection(features: &[Value], out: &mut dyn Write) -> io::
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::engine::diff::tests::{before_and_after, cells, straight};
     use crate::engine::diff::Change;
     use crate::engine::periods::Period;
     use approx::assert_relative_eq;
 
-    #[test]
-    fn polygons_are_geojson_features() {
+    /// November 2024's change between the two states of `before_and_after` (also the
+    /// GeoParquet tests' period).
+    pub(crate) fn november() -> PeriodChange {
         let (before, after) = before_and_after();
         let t = |s: &str| s.parse().unwrap();
-        let period = PeriodChange {
+        PeriodChange {
             period: Period { label: "2024-11".into(), start: t("2024-11-01T00:00:00Z"), end: t("2024-12-01T00:00:00Z"), from: 0, to: 1 },
             from_time: t("2024-11-01T00:00:00Z"),
             from_snapshot: "a.geojson".into(),
@@ -149,7 +150,12 @@ mod tests {
             to_snapshot: "b.geojson".into(),
             change: Change::between(&before, &after),
             rows: vec![],
-        };
+        }
+    }
+
+    #[test]
+    fn polygons_are_geojson_features() {
+        let period = november();
         let features = change_features(&period);
         // gained and lost for each of the three statuses
         assert_eq!(features.len(), 6);

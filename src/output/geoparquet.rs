@@ -184,24 +184,11 @@ impl Serialize for PieceRow<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::diff::tests::before_and_after;
-    use crate::engine::diff::Change;
-    use crate::engine::periods::Period;
     use crate::output::change_features;
     use parquet::file::reader::{FileReader, SerializedFileReader};
 
     fn period() -> PeriodChange {
-        let (before, after) = before_and_after();
-        let t = |s: &str| s.parse().unwrap();
-        PeriodChange {
-            period: Period { label: "2024-11".into(), start: t("2024-11-01T00:00:00Z"), end: t("2024-12-01T00:00:00Z"), from: 0, to: 1 },
-            from_time: t("2024-11-01T00:00:00Z"),
-            from_snapshot: "a.geojson".into(),
-            to_time: t("2024-12-01T00:00:00Z"),
-            to_snapshot: "b.geojson".into(),
-            change: Change::between(&before, &after),
-            rows: vec![],
-        }
+        crate::output::geojson::tests::november()
     }
 
     /// The polygons of a little-endian WKB MultiPolygon, read by hand (byte order, type 6,
