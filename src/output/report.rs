@@ -407,6 +407,15 @@ const WIDTH: u32 = 960;
 const HEIGHT: u32 = 540;
 
 type ChartResult = std::result::Result<String, Box<dyn std::error::Error>>;
+
+/// The legend of every chart of the report: a white box with a grey border, at `position`.
+fn draw_legend<'a, 'b: 'a, CT: CoordTranslate>(
+    chart: &mut ChartContext<'a, SVGBackend<'b>, CT>,
+    position: SeriesLabelPosition,
+) -> std::result::Result<(), Box<dyn std::error::Error>> {
+    chart.configure_series_labels().position(position).background_style(WHITE.mix(0.9)).border_style(BLACK.mix(0.4)).draw()?;
+    Ok(())
+}
 type Point = (DateTime<Utc>, f64);
 
 /// A chart with time along the x axis (in months) and a value along the y axis.
@@ -551,12 +560,7 @@ impl Data<'_> {
                     .label(label)
                     .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], colour.filled()));
             }
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::LowerRight)
-                .background_style(WHITE.mix(0.9))
-                .border_style(BLACK.mix(0.4))
-                .draw()?;
+            draw_legend(&mut chart, SeriesLabelPosition::LowerRight)?;
             root.present()?;
         }
         Ok(svg)
@@ -623,12 +627,7 @@ impl Data<'_> {
                 .legend(|(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], LOST.filled()));
             chart.draw_series(LineSeries::new([(a, 0.0), (b, 0.0)], BLACK.stroke_width(1)))?;
 
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::LowerRight)
-                .background_style(WHITE.mix(0.9))
-                .border_style(BLACK.mix(0.4))
-                .draw()?;
+            draw_legend(&mut chart, SeriesLabelPosition::LowerRight)?;
             root.present()?;
         }
         Ok(svg)
@@ -694,12 +693,7 @@ impl Data<'_> {
             } else if !self.regions.is_empty() && top.is_empty() {
                 root.draw(&Text::new("no region was ever contested", (WIDTH as i32 / 3, HEIGHT as i32 / 2), ("sans-serif", 18)))?;
             } else {
-                chart
-                    .configure_series_labels()
-                    .position(SeriesLabelPosition::UpperLeft)
-                    .background_style(WHITE.mix(0.9))
-                    .border_style(BLACK.mix(0.4))
-                    .draw()?;
+                draw_legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
             }
             root.present()?;
         }
@@ -814,12 +808,7 @@ impl Data<'_> {
                     }
                 }
             }
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::LowerLeft)
-                .background_style(WHITE.mix(0.9))
-                .border_style(BLACK.mix(0.4))
-                .draw()?;
+            draw_legend(&mut chart, SeriesLabelPosition::LowerLeft)?;
             root.present()?;
         }
         Ok(svg)

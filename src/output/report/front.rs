@@ -357,12 +357,7 @@ impl Data<'_> {
                     .label(label)
                     .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], colour.stroke_width(2)));
             }
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::LowerRight)
-                .background_style(WHITE.mix(0.9))
-                .border_style(BLACK.mix(0.4))
-                .draw()?;
+            super::draw_legend(&mut chart, SeriesLabelPosition::LowerRight)?;
             root.present()?;
         }
         Ok(svg)
