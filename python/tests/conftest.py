@@ -2,7 +2,9 @@
 run for the CSV every DataFrame is compared with."""
 
 import io
+import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -46,6 +48,26 @@ def daily_dir(data_dir):
     path = Path(out.stdout.strip())
     assert path.is_dir(), f"unpack-daily printed {path}"
     return path
+
+
+# A self-intersecting grey-zone ring: the reader repairs it and says so in a warning.
+BOWTIE = {
+    "type": "Feature",
+    "properties": {"name": "Сіра зона /// Unknown status"},
+    "geometry": {"type": "Polygon", "coordinates": [[[37.2, 48.0], [37.3, 48.1], [37.3, 48.0], [37.2, 48.1], [37.2, 48.0]]]},
+}
+
+
+@pytest.fixture
+def repaired(sample, tmp_path):
+    """The sample with BOWTIE added to its second snapshot."""
+    folder = tmp_path / "snapshots"
+    shutil.copytree(sample / "snapshots", folder)
+    path = folder / "1731024000.geojson"
+    data = json.loads(path.read_text())
+    data["features"].append(BOWTIE)
+    path.write_text(json.dumps(data))
+    return folder
 
 
 @pytest.fixture(scope="session")

@@ -207,24 +207,6 @@ def test_ctrl_c_in_the_progress_callback_stops_the_run(sample):
             frontline._frontline.line([str(sample / "snapshots")], None, options, 2.0, 0.0, 100.0, "snapshot", "+00:00", None, None, False, stop)
 
 
-@pytest.fixture
-def repaired(sample, tmp_path):
-    """The sample with a self-intersecting grey-zone ring added to its second snapshot."""
-    folder = tmp_path / "snapshots"
-    shutil.copytree(sample / "snapshots", folder)
-    path = folder / "1731024000.geojson"
-    data = json.loads(path.read_text())
-    data["features"].append(
-        {
-            "type": "Feature",
-            "properties": {"name": "Сіра зона /// Unknown status"},
-            "geometry": {"type": "Polygon", "coordinates": [[[37.2, 48.0], [37.3, 48.1], [37.3, 48.0], [37.2, 48.1], [37.2, 48.0]]]},
-        }
-    )
-    path.write_text(json.dumps(data))
-    return folder
-
-
 @pytest.mark.filterwarnings("default::frontline.FrontlineWarning")
 def test_warnings_and_notes_are_the_command_s_lines(repaired, sample, cli):
     towns = sample / "towns.geojson"

@@ -1,31 +1,11 @@
 """How a run behaves: warnings as the command prints them, progress, the GIL released."""
 
-import json
-import shutil
 import threading
 import time
 
 import pytest
 
 import frontline
-
-BOWTIE = {
-    "type": "Feature",
-    "properties": {"name": "Сіра зона /// Unknown status"},
-    "geometry": {"type": "Polygon", "coordinates": [[[37.2, 48.0], [37.3, 48.1], [37.3, 48.0], [37.2, 48.1], [37.2, 48.0]]]},
-}
-
-
-@pytest.fixture
-def repaired(sample, tmp_path):
-    """The sample with a self-intersecting grey-zone ring added to its second snapshot."""
-    folder = tmp_path / "snapshots"
-    shutil.copytree(sample / "snapshots", folder)
-    path = folder / "1731024000.geojson"
-    data = json.loads(path.read_text())
-    data["features"].append(BOWTIE)
-    path.write_text(json.dumps(data))
-    return folder
 
 
 def test_reading_warnings_are_the_command_s_lines(repaired, cli):
