@@ -32,16 +32,18 @@ impl Measured {
     }
 }
 
-/// Memory the figures of a chunk's snapshots may take before they are handed on as rows:
-/// a chunk is as long as this allows (an archive with a few dozen regions is one chunk; 30,000
-/// towns make chunks of about a hundred snapshots).
+/// Memory the figures of snapshots may take before they are handed on as rows: a chunk is
+/// as long as this allows (an archive with a few dozen regions is one chunk; 7,682 regions
+/// make two chunks of the 635 daily states, 30,000 towns chunks of about ninety snapshots).
 const CHUNK_BYTES: usize = 64 << 20;
 
-/// Snapshots per chunk, for `regions` regions. States held in memory are also bounded by
-/// their own size: at most 64 at a time.
-pub(crate) fn chunk_size(regions: usize, in_memory: bool) -> usize {
+/// Snapshots per chunk, for `regions` regions; half as many when two chunks are held at a
+/// time (one measured while the one before it is handed on as rows). States held in memory
+/// are also bounded by their own size: at most 64 at a time.
+pub(crate) fn chunk_size(regions: usize, in_memory: bool, overlapped: bool) -> usize {
     let per_snapshot = (regions + 1) * std::mem::size_of::<PerStatus<f64>>() + 4096;
-    let size = (CHUNK_BYTES / per_snapshot).clamp(16, 4096);
+    let chunks_held = if overlapped { 2 } else { 1 };
+    let size = (CHUNK_BYTES / chunks_held / per_snapshot).clamp(16, 4096);
     if in_memory { size.min(64) } else { size }
 }
 
@@ -239,27 +241,56 @@ impl Analysis {
         let source = Source::new(inputs, &self.read)?;
         let mut run = AreaRun::new(self);
         let mut rows = AreaRows::new(self)?;
-        let mut chunk = |items: &[Timed]| -> Result<()> {
-            for measured in run.measure(items) {
+        // Every row of thousands of regions takes about as long to write as a third of its
+        // measuring: while a chunk is measured on the pool, the rows of the chunk before are
+        // handed out here (formatted and written, in the CLI). With changed rows only, there
+        // is little to write, and longer chunks save more (each chunk's runs start once from
+        // nothing).
+        let overlapped = !self.changed_only;
+        let size = chunk_size(self.region_count(), matches!(source, Source::States(_)), overlapped).max(1);
+        let mut hand_out = |measured: Vec<Result<Measured>>| -> Result<()> {
+            for measured in measured {
                 each(rows.rows(measured?))?;
             }
             Ok(())
         };
+        let mut pending: Option<Vec<Result<Measured>>> = None;
+        let mut next = |items: &[Timed]| -> Result<()> {
+            if !overlapped {
+                return hand_out(run.measure(items));
+            }
+            let (measured, handed) = std::thread::scope(|scope| {
+                let measuring = scope.spawn(|| run.measure(items));
+                let handed = pending.take().map_or(Ok(()), &mut hand_out);
+                (measuring.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), handed)
+            });
+            handed?;
+            pending = Some(measured);
+            Ok(())
+        };
         match source {
             Source::Files(files) => {
-                for items in files.chunks(chunk_size(self.region_count(), false).max(1)) {
-                    chunk(items)?;
+                for items in files.chunks(size) {
+                    next(items)?;
                 }
             }
             Source::States(mut states) => loop {
-                let items = states.next_chunk(chunk_size(self.region_count(), true))?;
+                let items = match states.next_chunk(size) {
+                    Ok(items) => items,
+                    // (the states before the one in error are handed out first, as they
+                    // would have been without the overlap)
+                    Err(error) => {
+                        drop(next);
+                        return pending.map_or(Ok(()), hand_out).and(Err(error));
+                    }
+                };
                 if items.is_empty() {
                     break;
                 }
-                chunk(&items)?;
+                next(&items)?;
             },
         }
-        Ok(())
+        pending.map_or(Ok(()), hand_out)
     }
 
     /// The areas of every snapshot, in time order: [`Analysis::areas_each`], collected.
@@ -296,7 +327,8 @@ mod tests {
     use super::*;
     use crate::engine::source::{timed_files, Item};
     use crate::input::read::{snapshot_files, ReadOptions};
-    use crate::input::region::{read_area_of_interest, read_regions, RegionOptions};
+    use crate::input::region::{read_area_of_interest, read_regions, Region, RegionOptions};
+    use geo::polygon;
 
     fn sample_dir() -> std::path::PathBuf {
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/data")
@@ -337,6 +369,68 @@ mod tests {
         assert_eq!(bits_in_chunks(&analysis, &states, 2), whole);
         let plain = analysis.clone().with_engine(Engine::Plain);
         assert_eq!(bits_in_chunks(&plain, &files, 1), bits_in_chunks(&plain, &files, 3));
+    }
+
+    /// `days` states of a front moving 0.002° west a day through the box 37-38°E, 48-48.5°N.
+    fn moving_front(days: i64) -> impl Iterator<Item = Snapshot> {
+        (0..days).map(|day| {
+            let time = chrono::DateTime::from_timestamp(1_730_419_200 + day * 86_400, 0).unwrap();
+            let x = 38.0 - 0.002 * day as f64;
+            let occupied = polygon![(x: x, y: 48.), (x: 38., y: 48.), (x: 38., y: 48.5), (x: x, y: 48.5)];
+            Snapshot::new(format!("day-{day}"), time, PerStatus { occupied: vec![occupied], ..PerStatus::default() }).unwrap()
+        })
+    }
+
+    /// Past 64 states in memory, a timeline is measured in chunks, each while the rows of
+    /// the chunk before are handed out. Every row comes, in time order, with the figures a
+    /// run without the overlap gives (changed rows only, carried forward); an error of the
+    /// receiver stops the run at once, and a state out of order after the rows before its
+    /// chunk.
+    #[test]
+    fn overlapped_chunks_hand_out_every_row_in_order_and_stop_at_an_error() {
+        let square = |x: f64| polygon![(x: x, y: 48.1), (x: x + 0.1, y: 48.1), (x: x + 0.1, y: 48.2), (x: x, y: 48.2)];
+        // The front crosses the eastern square (37.8-37.9°E) from day 50 to day 100; the
+        // western one (37.1-37.2°E) it never reaches.
+        let analysis = Analysis::new().with_regions(vec![Region::new("east", vec![square(37.8)]), Region::new("west", vec![square(37.1)])]);
+        assert_eq!(chunk_size(2, true, true), 64);
+        let full = analysis.areas(moving_front(150)).unwrap();
+        assert_eq!(full.len(), 150);
+        assert!(full.windows(2).all(|w| w[0].time < w[1].time));
+        let east = |day: usize| -> f64 { full[day].rows[1].occupied_km2 / full[day].rows[1].region_km2.unwrap() };
+        assert_eq!(east(45), 0.0);
+        assert!((east(105) - 1.0).abs() < 1e-12 && (east(149) - 1.0).abs() < 1e-12, "{} {}", east(105), east(149));
+        // Day 75: the front at 37.85°E, half the square.
+        assert!((east(75) - 0.5).abs() < 1e-3, "{}", east(75));
+        assert!(full.iter().all(|s| s.rows[2].occupied_km2 == 0.0));
+        let changed = analysis.clone().changed_only(true).areas(moving_front(150)).unwrap();
+        let mut carried: Vec<f64> = Vec::new();
+        for (all, some) in full.iter().zip(&changed) {
+            for row in &some.rows {
+                let k = all.rows.iter().position(|r| r.region == row.region).unwrap();
+                carried.resize(carried.len().max(k + 1), f64::NAN);
+                carried[k] = row.occupied_km2;
+            }
+            let bits: Vec<u64> = all.rows.iter().map(|r| r.occupied_km2.to_bits()).collect();
+            assert_eq!(carried.iter().map(|a| a.to_bits()).collect::<Vec<_>>(), bits, "{}", all.snapshot);
+        }
+        // The receiver fails on its 70th snapshot (in the second chunk).
+        let mut received = 0;
+        let stopped = analysis.areas_each(moving_front(150), |_| {
+            received += 1;
+            if received == 70 { Err(crate::Error::Usage("enough".into())) } else { Ok(()) }
+        });
+        assert!(matches!(stopped, Err(crate::Error::Usage(m)) if m == "enough"));
+        assert_eq!(received, 70);
+        // The 100th state comes before the 99th: the first chunk's 64 snapshots, then the error.
+        let mut states: Vec<Snapshot> = moving_front(150).collect();
+        states.swap(98, 99);
+        let mut received = 0;
+        let refused = analysis.areas_each(states, |_| {
+            received += 1;
+            Ok(())
+        });
+        assert!(matches!(&refused, Err(crate::Error::Usage(m)) if m.contains("time order")), "{refused:?}");
+        assert_eq!(received, 64);
     }
 
     /// Rows only for what changed give, carried forward, every row of the full output.
