@@ -420,3 +420,75 @@ impl Analysis {
         Ok(Changes { rows, skipped: summary.skipped })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::periods::Every;
+    use crate::input::region::Region;
+    use crate::PerStatus;
+    use geo::polygon;
+
+    /// `days` states of a front moving 0.002° west a day through the box 37-38°E, 48-48.5°N.
+    fn moving_front(days: i64) -> impl Iterator<Item = Snapshot> {
+        (0..days).map(|day| {
+            let time = chrono::DateTime::from_timestamp(1_730_419_200 + day * 86_400, 0).unwrap();
+            let x = 38.0 - 0.002 * day as f64;
+            let occupied = polygon![(x: x, y: 48.), (x: 38., y: 48.), (x: 38., y: 48.5), (x: x, y: 48.5)];
+            Snapshot::new(format!("day-{day}"), time, PerStatus { occupied: vec![occupied], ..PerStatus::default() }).unwrap()
+        })
+    }
+
+    /// States in memory are compared 32 periods at a time. Every period comes, in time order,
+    /// with the change the areas of its two states imply; an error of the receiver stops the
+    /// run at once, and a state out of order after the periods compared before it.
+    #[test]
+    fn chunks_hand_on_every_period_in_order_and_stop_at_an_error() {
+        let square = |x: f64| polygon![(x: x, y: 48.1), (x: x + 0.1, y: 48.1), (x: x + 0.1, y: 48.2), (x: x, y: 48.2)];
+        let analysis = Analysis::new().with_regions(vec![Region::new("east", vec![square(37.8)]), Region::new("west", vec![square(37.1)])]);
+        let every = Resampling::new(Every::Snapshot);
+        let areas = analysis.areas(moving_front(150)).unwrap();
+        let mut periods = Vec::new();
+        analysis
+            .changes_each(moving_front(150), &every, |period| {
+                periods.push(period);
+                Ok(())
+            })
+            .unwrap();
+        // One period per pair of consecutive states: five chunks (4 × 32 + 21).
+        assert_eq!(periods.len(), 149);
+        for (k, period) in periods.iter().enumerate() {
+            assert_eq!((period.from_time, period.to_time), (areas[k].time, areas[k + 1].time));
+            for (row, (before, after)) in period.rows.iter().zip(areas[k].rows.iter().zip(&areas[k + 1].rows)) {
+                assert_eq!(row.region, before.region);
+                // The front took 0.002° a day: the whole box's gain, and the squares' while it crossed them.
+                let net = after.occupied_km2 - before.occupied_km2;
+                assert!((row.occupied_net_km2 - net).abs() < 1e-9, "{} {}: {} against {net}", period.to_snapshot, row.region, row.occupied_net_km2);
+            }
+        }
+        assert!(periods[75].rows[1].occupied_net_km2 > 0.0 && periods[140].rows[1].occupied_net_km2 == 0.0);
+        // The receiver fails on its 40th period (in the second chunk).
+        let mut received = 0;
+        let stopped = analysis.changes_each(moving_front(150), &every, |_| {
+            received += 1;
+            if received == 40 { Err(Error::Usage("enough".into())) } else { Ok(()) }
+        });
+        assert!(matches!(stopped, Err(Error::Usage(m)) if m == "enough"));
+        assert_eq!(received, 40);
+        // The 100th state comes before the 99th: what was compared before comes first (at
+        // least the first chunk), the same periods as in the whole run.
+        let mut states: Vec<Snapshot> = moving_front(150).collect();
+        states.swap(98, 99);
+        let mut handed = Vec::new();
+        let refused = analysis.changes_each(states, &every, |period| {
+            handed.push(period);
+            Ok(())
+        });
+        assert!(matches!(&refused, Err(Error::Usage(m)) if m.contains("time order")), "{refused:?}");
+        assert!(handed.len() >= 32 && handed.len() < 98, "{}", handed.len());
+        for (got, whole) in handed.iter().zip(&periods) {
+            assert_eq!(got.to_snapshot, whole.to_snapshot);
+            assert_eq!(got.rows[0].occupied_net_km2.to_bits(), whole.rows[0].occupied_net_km2.to_bits());
+        }
+    }
+}
