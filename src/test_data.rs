@@ -1,6 +1,7 @@
 //! The real data folder, for the unit tests that read it (see `tests/common` for the
-//! integration tests' twin).
+//! integration tests' twin), and a timeline made in memory.
 
+use geo::polygon;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -21,4 +22,20 @@ pub(crate) fn data_dir() -> Option<PathBuf> {
             Some(dir)
         }
     }
+}
+
+/// `days` states of a front moving 0.002° west a day through the box 37-38°E, 48-48.5°N, one
+/// a day at midnight from 1 November 2024.
+pub(crate) fn moving_front(days: i64) -> impl Iterator<Item = crate::Snapshot> {
+    (0..days).map(|day| {
+        let time = chrono::DateTime::from_timestamp(1_730_419_200 + day * 86_400, 0).unwrap();
+        let x = 38.0 - 0.002 * day as f64;
+        let occupied = polygon![(x: x, y: 48.), (x: 38., y: 48.), (x: 38., y: 48.5), (x: x, y: 48.5)];
+        crate::Snapshot::new(format!("day-{day}"), time, crate::PerStatus { occupied: vec![occupied], ..crate::PerStatus::default() }).unwrap()
+    })
+}
+
+/// A square of 0.1° from `x` east, 48.1-48.2°N.
+pub(crate) fn square(x: f64) -> geo::Polygon<f64> {
+    polygon![(x: x, y: 48.1), (x: x + 0.1, y: 48.1), (x: x + 0.1, y: 48.2), (x: x, y: 48.2)]
 }

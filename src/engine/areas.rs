@@ -280,7 +280,6 @@ impl Analysis {
                     // (the states before the one in error are handed out first, as they
                     // would have been without the overlap)
                     Err(error) => {
-                        drop(next);
                         return pending.map_or(Ok(()), hand_out).and(Err(error));
                     }
                 };
@@ -328,7 +327,7 @@ mod tests {
     use crate::engine::source::{timed_files, Item};
     use crate::input::read::{snapshot_files, ReadOptions};
     use crate::input::region::{read_area_of_interest, read_regions, Region, RegionOptions};
-    use geo::polygon;
+    use crate::test_data::{moving_front, square};
 
     fn sample_dir() -> std::path::PathBuf {
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/data")
@@ -371,23 +370,12 @@ mod tests {
         assert_eq!(bits_in_chunks(&plain, &files, 1), bits_in_chunks(&plain, &files, 3));
     }
 
-    /// `days` states of a front moving 0.002° west a day through the box 37-38°E, 48-48.5°N.
-    fn moving_front(days: i64) -> impl Iterator<Item = Snapshot> {
-        (0..days).map(|day| {
-            let time = chrono::DateTime::from_timestamp(1_730_419_200 + day * 86_400, 0).unwrap();
-            let x = 38.0 - 0.002 * day as f64;
-            let occupied = polygon![(x: x, y: 48.), (x: 38., y: 48.), (x: 38., y: 48.5), (x: x, y: 48.5)];
-            Snapshot::new(format!("day-{day}"), time, PerStatus { occupied: vec![occupied], ..PerStatus::default() }).unwrap()
-        })
-    }
-
     /// Past 64 states in memory, a timeline is measured in chunks, each while the rows of
     /// the chunk before are handed out. Every row comes, in time order, with the figures of
     /// the timeline measured whole; an error of the receiver stops the run at once, and a
     /// state out of order after the rows before its chunk.
     #[test]
     fn overlapped_chunks_hand_out_every_row_in_order_and_stop_at_an_error() {
-        let square = |x: f64| polygon![(x: x, y: 48.1), (x: x + 0.1, y: 48.1), (x: x + 0.1, y: 48.2), (x: x, y: 48.2)];
         // The front crosses the eastern square (37.8-37.9°E) from day 50 to day 100; the
         // western one (37.1-37.2°E) it never reaches.
         let analysis = Analysis::new().with_regions(vec![Region::new("east", vec![square(37.8)]), Region::new("west", vec![square(37.1)])]);

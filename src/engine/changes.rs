@@ -426,25 +426,13 @@ mod tests {
     use super::*;
     use crate::engine::periods::Every;
     use crate::input::region::Region;
-    use crate::PerStatus;
-    use geo::polygon;
-
-    /// `days` states of a front moving 0.002° west a day through the box 37-38°E, 48-48.5°N.
-    fn moving_front(days: i64) -> impl Iterator<Item = Snapshot> {
-        (0..days).map(|day| {
-            let time = chrono::DateTime::from_timestamp(1_730_419_200 + day * 86_400, 0).unwrap();
-            let x = 38.0 - 0.002 * day as f64;
-            let occupied = polygon![(x: x, y: 48.), (x: 38., y: 48.), (x: 38., y: 48.5), (x: x, y: 48.5)];
-            Snapshot::new(format!("day-{day}"), time, PerStatus { occupied: vec![occupied], ..PerStatus::default() }).unwrap()
-        })
-    }
+    use crate::test_data::{moving_front, square};
 
     /// States in memory are compared 32 periods at a time. Every period comes, in time order,
     /// with the change the areas of its two states imply; an error of the receiver stops the
     /// run at once, and a state out of order after the periods compared before it.
     #[test]
     fn chunks_hand_on_every_period_in_order_and_stop_at_an_error() {
-        let square = |x: f64| polygon![(x: x, y: 48.1), (x: x + 0.1, y: 48.1), (x: x + 0.1, y: 48.2), (x: x, y: 48.2)];
         let analysis = Analysis::new().with_regions(vec![Region::new("east", vec![square(37.8)]), Region::new("west", vec![square(37.1)])]);
         let every = Resampling::new(Every::Snapshot);
         let areas = analysis.areas(moving_front(150)).unwrap();
