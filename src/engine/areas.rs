@@ -212,8 +212,9 @@ fn same_bits(a: &PerStatus<f64>, b: &PerStatus<f64>) -> bool {
 
 impl Analysis {
     /// The areas of every snapshot, per status and region, handed to `each` in time order
-    /// as they are made: memory holds a chunk of snapshots' figures at a time, whatever the
-    /// length of the timeline.
+    /// as they are made: memory holds the figures of a chunk of snapshots, or of two (the one
+    /// `each` is given while the next is measured), whatever the length of the timeline.
+    /// `each` is called on the calling thread.
     ///
     /// Inputs are snapshot files or states in memory (see [`SnapshotInput`]). The first
     /// error stops the run, and is returned.
