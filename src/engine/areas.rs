@@ -33,8 +33,9 @@ impl Measured {
 }
 
 /// Memory the figures of snapshots may take before they are handed on as rows: a chunk is
-/// as long as this allows (an archive with a few dozen regions is one chunk; 7,682 regions
-/// make two chunks of the 635 daily states, 30,000 towns chunks of about ninety snapshots).
+/// as long as this allows, half as long when two are held (an archive with a few dozen
+/// regions is one chunk; 7,682 regions make four chunks of the 635 daily states, two with
+/// changed rows only; 30,000 towns chunks of about ninety snapshots with changed rows only).
 const CHUNK_BYTES: usize = 64 << 20;
 
 /// Snapshots per chunk, for `regions` regions; half as many when two chunks are held at a

@@ -185,11 +185,8 @@ impl Serialize for PieceRow<'_> {
 mod tests {
     use super::*;
     use crate::output::change_features;
+    use crate::output::geojson::tests::november;
     use parquet::file::reader::{FileReader, SerializedFileReader};
-
-    fn period() -> PeriodChange {
-        crate::output::geojson::tests::november()
-    }
 
     /// The polygons of a little-endian WKB MultiPolygon, read by hand (byte order, type 6,
     /// then each polygon: byte order, type 3, rings of points).
@@ -225,7 +222,7 @@ mod tests {
 
     #[test]
     fn rows_are_the_geojson_features_and_the_metadata_is_geoparquet_1_1() {
-        let period = period();
+        let period = november();
         let mut out = Vec::new();
         let mut writer = GeoParquetWriter::new(&mut out);
         writer.write(&period).unwrap();

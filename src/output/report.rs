@@ -407,6 +407,7 @@ const WIDTH: u32 = 960;
 const HEIGHT: u32 = 540;
 
 type ChartResult = std::result::Result<String, Box<dyn std::error::Error>>;
+type Point = (DateTime<Utc>, f64);
 
 /// The legend of every chart of the report: a white box with a grey border, at `position`.
 fn draw_legend<'a, 'b: 'a, CT: CoordTranslate>(
@@ -416,7 +417,6 @@ fn draw_legend<'a, 'b: 'a, CT: CoordTranslate>(
     chart.configure_series_labels().position(position).background_style(WHITE.mix(0.9)).border_style(BLACK.mix(0.4)).draw()?;
     Ok(())
 }
-type Point = (DateTime<Utc>, f64);
 
 /// A chart with time along the x axis (in months) and a value along the y axis.
 type TimeChart<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<Monthly<DateTime<Utc>>, RangedCoordf64>>;
