@@ -3,7 +3,11 @@
 ratio to the first command's: on a shared, noisy machine, commands measured interleaved feel
 the same load, so their ratios hold where their absolute times drift.
 
-    benches/interleave.py [--rounds N] [--warmup N] NAME=COMMAND [NAME=COMMAND ...]
+    benches/interleave.py [--rounds N] [--warmup N] [--prepare SHELL] NAME=COMMAND [...]
+
+--prepare runs a shell command, untimed, before each timed one (as hyperfine's does): to
+remove the outputs of the round before, whose deletion the file system would otherwise
+charge to the command that overwrites them (half a second for a 783 MB table).
 """
 import argparse
 import shlex
@@ -17,6 +21,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--warmup", type=int, default=1)
+    parser.add_argument("--prepare", help="a shell command run, untimed, before each timed command")
     parser.add_argument("commands", nargs="+", metavar="NAME=COMMAND")
     args = parser.parse_args()
     named = [c.split("=", 1) for c in args.commands]
@@ -25,6 +30,8 @@ def main():
     times = {name: [] for name, _ in named}
     for round_ in range(args.warmup + args.rounds):
         for name, command in named:
+            if args.prepare:
+                subprocess.run(args.prepare, shell=True, check=True)
             start = time.perf_counter()
             done = subprocess.run(shlex.split(command), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             elapsed = time.perf_counter() - start
