@@ -22,21 +22,58 @@ pub(crate) struct Measured {
     pub time: DateTime<Utc>,
     pub name: Arc<str>,
     pub totals: PerStatus<f64>,
-    pub per_region: Vec<PerStatus<f64>>,
+    pub per_region: RegionFigures,
     pub report: ScanReport,
 }
 
 impl Measured {
-    fn new(snapshot: &Snapshot, totals: PerStatus<f64>, per_region: Vec<PerStatus<f64>>) -> Measured {
+    fn new(snapshot: &Snapshot, totals: PerStatus<f64>, per_region: RegionFigures) -> Measured {
         Measured { time: snapshot.time, name: Arc::clone(&snapshot.name), totals, per_region, report: snapshot.report.clone() }
     }
 }
 
-/// Memory the figures of snapshots may take before they are handed on as rows: a chunk is
-/// as long as this allows, half as long when two are held (an archive with a few dozen
-/// regions is one chunk; 7,682 regions make four chunks of the 635 daily states, two with
-/// changed rows only; 30,000 towns chunks of about ninety snapshots with changed rows only).
-const CHUNK_BYTES: usize = 64 << 20;
+/// A snapshot's figures per region: every region's, or those of the regions that may have
+/// changed since the snapshot before it in time (the others have that snapshot's, bit for
+/// bit). Most regions keep their figures from one day to the next: a chunk of snapshots
+/// holds what moved, not thousands of unchanged figures per snapshot.
+#[derive(Debug)]
+pub(crate) enum RegionFigures {
+    All(Vec<PerStatus<f64>>),
+    /// Regions in order, each with its figures.
+    Since(Vec<(usize, PerStatus<f64>)>),
+}
+
+impl RegionFigures {
+    /// Brings `figures`, every region's as of the snapshot before (empty before the first),
+    /// to this snapshot, calling `moved` with each region whose figures are not the same to
+    /// the bit as before, in order (every region, for the first).
+    pub(crate) fn apply(self, figures: &mut Vec<PerStatus<f64>>, mut moved: impl FnMut(usize, &PerStatus<f64>)) {
+        let mut update = |figures: &mut Vec<PerStatus<f64>>, region: usize, areas: PerStatus<f64>| {
+            if let Some(slot) = figures.get_mut(region) {
+                if !same_bits(slot, &areas) {
+                    moved(region, &areas);
+                    *slot = areas;
+                }
+            }
+        };
+        match self {
+            RegionFigures::All(all) if all.len() != figures.len() => {
+                all.iter().enumerate().for_each(|(region, areas)| moved(region, areas));
+                *figures = all;
+            }
+            RegionFigures::All(all) => all.into_iter().enumerate().for_each(|(region, areas)| update(figures, region, areas)),
+            RegionFigures::Since(changed) => changed.into_iter().for_each(|(region, areas)| update(figures, region, areas)),
+        }
+    }
+}
+
+/// Memory the figures of snapshots may take, at most, before they are handed on as rows: a
+/// chunk is as long as this allows were every region to change in every snapshot, half as
+/// long when two are held. Figures are kept as what changed ([`RegionFigures`]), so a chunk
+/// of real days takes a small part of it. Longer chunks cost less: each chunk's backward runs
+/// start from nothing (7,682 regions over the 635 daily states: two chunks, one with changed
+/// rows only; 30,000 towns: chunks of about 180 snapshots with changed rows only).
+const CHUNK_BYTES: usize = 128 << 20;
 
 /// Snapshots per chunk, for `regions` regions; half as many when two chunks are held at a
 /// time (one measured while the one before it is handed on as rows). States held in memory
@@ -85,7 +122,7 @@ impl<'a> AreaRun<'a> {
                             (of(&|layer| layer.clone())?, per_region)
                         }
                     };
-                    Ok(Measured::new(&snapshot, totals, per_region))
+                    Ok(Measured::new(&snapshot, totals, RegionFigures::All(per_region)))
                 })
                 .collect(),
             Engine::Indexed => self.measure_indexed(items),
@@ -132,20 +169,37 @@ impl<'a> AreaRun<'a> {
                     _ => None,
                 };
                 let mut cells = start.unwrap_or_else(|| CellState::new(Arc::clone(&index)));
-                let mut measured = Vec::new();
+                let mut measured: Vec<(usize, Result<Measured>)> = Vec::new();
                 let mut at_last = None;
                 let mut next = first;
                 while let Some((i, current)) = next.take() {
+                    // Figures are kept as what changed since the snapshot before in time:
+                    // going forwards, this snapshot's figures of the regions summed again;
+                    // going backwards, the snapshot measured before this one gets the
+                    // figures those regions had in it. The first of a run (and one after a
+                    // snapshot that could not be read) keeps every region's.
+                    let after_one = matches!(measured.last(), Some((_, Ok(_))));
                     // A core whose run is done can take over the reading of another's.
                     let (following, result) = rayon::join(
                         || share.take(end).map(|j| (j, items[j].load(&mut reader))),
                         || {
                             current.map(|snapshot| {
-                                let (totals, per_region) = cells.advance(&snapshot);
-                                Measured::new(&snapshot, totals, per_region.to_vec())
+                                let (totals, _) = cells.advance(&snapshot);
+                                let figures = match (end, after_one, cells.changed()) {
+                                    (End::Front, true, Some(changed)) => RegionFigures::Since(
+                                        changed.iter().map(|(region, _)| (*region, cells.per_region()[*region].clone())).collect(),
+                                    ),
+                                    _ => RegionFigures::All(cells.per_region().to_vec()),
+                                };
+                                Measured::new(&snapshot, totals, figures)
                             })
                         },
                     );
+                    if let (End::Back, true, Ok(_), Some(changed)) = (end, after_one, &result, cells.changed()) {
+                        if let Some((_, Ok(later))) = measured.last_mut() {
+                            later.per_region = RegionFigures::Since(changed.to_vec());
+                        }
+                    }
                     if i == last && result.is_ok() {
                         at_last = Some((i, cells.clone()));
                     }
@@ -173,34 +227,42 @@ pub(crate) struct AreaRows {
     labels: Vec<Label>,
     columns: Columns,
     changed_only: bool,
-    /// The figures of each row's last emitted row (`total` first), for `changed_only`.
-    last: Option<Vec<PerStatus<f64>>>,
+    /// The total of the snapshot handed out last (`None` before the first).
+    totals: Option<PerStatus<f64>>,
+    /// Every region's figures in the snapshot handed out last: with changed rows only,
+    /// those of each region's latest row.
+    figures: Vec<PerStatus<f64>>,
 }
 
 impl AreaRows {
     pub(crate) fn new(analysis: &Analysis) -> Result<AreaRows> {
-        Ok(AreaRows { labels: analysis.measured_labels()?, columns: analysis.columns(), changed_only: analysis.changed_only, last: None })
+        Ok(AreaRows {
+            labels: analysis.measured_labels()?,
+            columns: analysis.columns(),
+            changed_only: analysis.changed_only,
+            totals: None,
+            figures: Vec::new(),
+        })
     }
 
     pub(crate) fn rows(&mut self, measured: Measured) -> SnapshotAreas {
         let Measured { time, name, totals, per_region, report } = measured;
-        let figures = std::iter::once(&totals).chain(&per_region);
-        let mut rows = Vec::with_capacity(self.labels.len());
-        match (self.changed_only, &mut self.last) {
-            (true, Some(last)) => {
-                for ((label, areas), before) in self.labels.iter().zip(figures).zip(last.iter_mut()) {
-                    if !same_bits(areas, before) {
-                        rows.push(AreaRow::new(time, &name, label, self.columns, areas));
-                        *before = areas.clone();
-                    }
-                }
+        let (labels, columns) = (&self.labels, self.columns);
+        let row = |label: usize, areas: &PerStatus<f64>| AreaRow::new(time, &name, &labels[label], columns, areas);
+        // (the first snapshot gives every row)
+        let changed_only = self.changed_only && self.totals.is_some();
+        let mut rows = Vec::with_capacity(if changed_only { 16 } else { labels.len() });
+        if !changed_only || !self.totals.as_ref().is_some_and(|before| same_bits(before, &totals)) {
+            rows.push(row(0, &totals));
+        }
+        self.totals = Some(totals);
+        per_region.apply(&mut self.figures, |region, areas| {
+            if changed_only {
+                rows.push(row(1 + region, areas));
             }
-            _ => {
-                rows.extend(self.labels.iter().zip(figures.clone()).map(|(label, areas)| AreaRow::new(time, &name, label, self.columns, areas)));
-                if self.changed_only {
-                    self.last = Some(figures.cloned().collect());
-                }
-            }
+        });
+        if !changed_only {
+            rows.extend(self.figures.iter().enumerate().map(|(region, areas)| row(1 + region, areas)));
         }
         SnapshotAreas { time, snapshot: name, rows, report }
     }
@@ -340,10 +402,12 @@ mod tests {
     fn bits_in_chunks(analysis: &Analysis, items: &[Timed], size: usize) -> Vec<Vec<u64>> {
         let mut run = AreaRun::new(analysis);
         let mut out = Vec::new();
+        let mut figures = Vec::new();
         for chunk in items.chunks(size) {
             for m in run.measure(chunk) {
                 let m = m.unwrap();
-                out.push(std::iter::once(&m.totals).chain(&m.per_region).flat_map(|a| [a.occupied, a.contested, a.liberated]).map(f64::to_bits).collect());
+                m.per_region.apply(&mut figures, |_, _| {});
+                out.push(std::iter::once(&m.totals).chain(&figures).flat_map(|a| [a.occupied, a.contested, a.liberated]).map(f64::to_bits).collect());
             }
         }
         out
@@ -418,6 +482,47 @@ mod tests {
         });
         assert!(matches!(&refused, Err(crate::Error::Usage(m)) if m.contains("time order")), "{refused:?}");
         assert_eq!(received, 64);
+    }
+
+    /// Figures kept as what changed since the snapshot before (runs forwards and backwards,
+    /// chunks carrying on from the one before) rebuild, bit for bit, every region's figures
+    /// of one state advanced a snapshot at a time; and most snapshots keep only what changed.
+    #[test]
+    fn figures_kept_as_changes_rebuild_every_figure_of_a_state_advanced_day_by_day() {
+        // The front moves west 0.002° a day from 38°E: it crosses the eastern square from day
+        // 50 to 100 and the one straddling two cells (37.72-37.82°E) from day 90 to 140; the
+        // western one it never reaches.
+        let analysis = Analysis::new().with_regions(vec![
+            Region::new("east", vec![square(37.8)]),
+            Region::new("west", vec![square(37.1)]),
+            Region::new("straddling", vec![square(37.72)]),
+        ]);
+        let mut cells = CellState::new(Arc::new(analysis.region_index()));
+        let day_by_day: Vec<Vec<u64>> = moving_front(150)
+            .map(|state| {
+                let (totals, per_region) = cells.advance(&state);
+                std::iter::once(&totals).chain(per_region).flat_map(|a| [a.occupied, a.contested, a.liberated]).map(f64::to_bits).collect()
+            })
+            .collect();
+        let straddling = |day: usize| f64::from_bits(day_by_day[day][9]);
+        assert!(straddling(80) == 0.0 && straddling(100) > 0.0 && straddling(145) > straddling(120));
+        let items: Vec<Timed> = moving_front(150).map(|s| Timed { time: s.time, item: Item::State(Arc::new(s)) }).collect();
+        for size in [150, 64, 17, 1] {
+            assert_eq!(bits_in_chunks(&analysis, &items, size), day_by_day, "chunks of {size}");
+        }
+        let sparse = AreaRun::new(&analysis)
+            .measure(&items)
+            .into_iter()
+            .filter(|m| matches!(m, Ok(Measured { per_region: RegionFigures::Since(changed), .. }) if changed.len() < 3))
+            .count();
+        assert!(sparse > 100, "{sparse} of 150 snapshots keep fewer figures than regions");
+        let handed: Vec<Vec<u64>> = analysis
+            .areas(moving_front(150))
+            .unwrap()
+            .iter()
+            .map(|s| s.rows.iter().flat_map(|r| [r.occupied_km2, r.contested_km2, r.liberated_km2]).map(f64::to_bits).collect())
+            .collect();
+        assert_eq!(handed, day_by_day);
     }
 
     /// Rows only for what changed give, carried forward, every row of the full output.

@@ -233,6 +233,9 @@ pub(crate) struct CellState {
     cells: HashMap<CellId, Arc<CellLayers>>,
     /// Every region's areas in the snapshot last measured (empty before the first).
     per_region: Vec<PerStatus<f64>>,
+    /// The regions summed again by the last [`CellState::advance`], in order, with their
+    /// figures before it; `None` when it measured every region (the first snapshot).
+    changed: Option<Vec<(usize, PerStatus<f64>)>>,
     /// Cells computed, and reused from the previous snapshot, over the timeline so far.
     pub stats: TimelineStats,
     /// Build the cells' layers without measuring them (their areas stay 0).
@@ -257,7 +260,15 @@ pub(crate) struct TimelineStats {
 impl CellState {
     /// A state with nothing seen yet, for the regions of `index`.
     pub(crate) fn new(index: Arc<RegionIndex>) -> CellState {
-        CellState { index, pieces: HashMap::new(), cells: HashMap::new(), per_region: Vec::new(), stats: TimelineStats::default(), layers_only: false }
+        CellState {
+            index,
+            pieces: HashMap::new(),
+            cells: HashMap::new(),
+            per_region: Vec::new(),
+            changed: None,
+            stats: TimelineStats::default(),
+            layers_only: false,
+        }
     }
 
     /// A state that builds every cell's layers but does not measure them: all that a
@@ -403,6 +414,7 @@ impl CellState {
         if first {
             self.per_region = vec![PerStatus::default(); index.regions];
         }
+        let mut changed = (!first).then(Vec::new);
         for (region, _) in dirty.iter().enumerate().filter(|(_, dirty)| **dirty) {
             // In cell order, as a sum over every cell would add them.
             let mut sum = PerStatus::<f64>::default();
@@ -414,10 +426,26 @@ impl CellState {
                     }
                 }
             }
-            self.per_region[region] = sum;
+            let before = std::mem::replace(&mut self.per_region[region], sum);
+            if let Some(changed) = &mut changed {
+                changed.push((region, before));
+            }
             self.stats.regions_summed += 1;
         }
+        self.changed = changed;
         (totals, &self.per_region)
+    }
+
+    /// Every region's areas in the snapshot last measured.
+    pub(crate) fn per_region(&self) -> &[PerStatus<f64>] {
+        &self.per_region
+    }
+
+    /// The regions whose figures the last [`CellState::advance`] summed again (all others
+    /// kept theirs, bit for bit), in order, each with its figures before that snapshot;
+    /// `None` when it measured every region.
+    pub(crate) fn changed(&self) -> Option<&[(usize, PerStatus<f64>)]> {
+        self.changed.as_deref()
     }
 }
 
