@@ -9,13 +9,8 @@
 # may be set.
 set -euo pipefail
 F=${1:-./target/release/frontline}
-D=${FRONTLINE_DATA:?set FRONTLINE_DATA to the shared data folder}
-DAILY=$("$D/unpack-daily")
-B=$D/boundaries
-OUT=${TMPDIR:-/tmp}/frontline-bench
-mkdir -p "$OUT"
-CLIP="--clip $B/ukraine.geojson --format csv"
-ALL="$CLIP --regions $B/ukraine-oblasts --regions $B/ukraine-raions.geojson.gz --regions $B/ukraine-hromadas.geojson.gz --regions $B/ukraine-settlements-osm.geojson.gz --name-field name:en,name --id-field @id"
+source "$(dirname "$0")/daily.sh"
+ALL="$CLIP $ALL_SETS"
 commands=()
 for c in ${SIZES:-0.25 0.2 0.15 0.125}; do
   commands+=(

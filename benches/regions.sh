@@ -11,13 +11,9 @@
 set -euo pipefail
 NEW=${1:-./target/release/frontline}
 OLD=${2:-}
-D=${FRONTLINE_DATA:?set FRONTLINE_DATA to the shared data folder}
-DAILY=$("$D/unpack-daily")
-B=$D/boundaries
-OUT=${TMPDIR:-/tmp}/frontline-bench
-mkdir -p "$OUT"
-CLIP="--clip $B/ukraine.geojson --format csv${CELL_DEG:+ --cell-deg $CELL_DEG}"
-ALL="$CLIP --regions $B/ukraine-oblasts --regions $B/ukraine-raions.geojson.gz --regions $B/ukraine-hromadas.geojson.gz --regions $B/ukraine-settlements-osm.geojson.gz --name-field name:en,name --id-field @id"
+source "$(dirname "$0")/daily.sh"
+CLIP="$CLIP${CELL_DEG:+ --cell-deg $CELL_DEG}"
+ALL="$CLIP $ALL_SETS"
 HROMADAS="$CLIP --regions $B/ukraine-hromadas.geojson.gz --name-field @id"
 # (name, arguments, whether 0.1 knows them)
 RUNS=(
