@@ -397,6 +397,16 @@ mod tests {
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/data")
     }
 
+    /// A snapshot's figures, the total then each region's, as bits.
+    fn figure_bits<'a>(totals: &'a PerStatus<f64>, per_region: &'a [PerStatus<f64>]) -> Vec<u64> {
+        std::iter::once(totals).chain(per_region).flat_map(|a| [a.occupied, a.contested, a.liberated]).map(f64::to_bits).collect()
+    }
+
+    /// The figures of every row handed out, snapshot by snapshot, as bits.
+    fn row_bits(snapshots: &[SnapshotAreas]) -> Vec<Vec<u64>> {
+        snapshots.iter().map(|s| s.rows.iter().flat_map(|r| [r.occupied_km2, r.contested_km2, r.liberated_km2]).map(f64::to_bits).collect()).collect()
+    }
+
     /// The figures of every snapshot, measured in chunks of `size` (chunks carry their cells
     /// on), as bits.
     fn bits_in_chunks(analysis: &Analysis, items: &[Timed], size: usize) -> Vec<Vec<u64>> {
@@ -407,7 +417,7 @@ mod tests {
             for m in run.measure(chunk) {
                 let m = m.unwrap();
                 m.per_region.apply(&mut figures, |_, _| {});
-                out.push(std::iter::once(&m.totals).chain(&figures).flat_map(|a| [a.occupied, a.contested, a.liberated]).map(f64::to_bits).collect());
+                out.push(figure_bits(&m.totals, &figures));
             }
         }
         out
@@ -459,11 +469,7 @@ mod tests {
         // overlapped.
         let items: Vec<Timed> = moving_front(150).map(|s| Timed { time: s.time, item: Item::State(Arc::new(s)) }).collect();
         let whole = bits_in_chunks(&analysis, &items, items.len());
-        let handed: Vec<Vec<u64>> = full
-            .iter()
-            .map(|s| s.rows.iter().flat_map(|r| [r.occupied_km2, r.contested_km2, r.liberated_km2]).map(f64::to_bits).collect())
-            .collect();
-        assert_eq!(handed, whole);
+        assert_eq!(row_bits(&full), whole);
         // The receiver fails on its 70th snapshot (in the second chunk).
         let mut received = 0;
         let stopped = analysis.areas_each(moving_front(150), |_| {
@@ -501,7 +507,7 @@ mod tests {
         let day_by_day: Vec<Vec<u64>> = moving_front(150)
             .map(|state| {
                 let (totals, per_region) = cells.advance(&state);
-                std::iter::once(&totals).chain(per_region).flat_map(|a| [a.occupied, a.contested, a.liberated]).map(f64::to_bits).collect()
+                figure_bits(&totals, per_region)
             })
             .collect();
         let straddling = |day: usize| f64::from_bits(day_by_day[day][9]);
@@ -516,13 +522,7 @@ mod tests {
             .filter(|m| matches!(m, Ok(Measured { per_region: RegionFigures::Since(changed), .. }) if changed.len() < 3))
             .count();
         assert!(sparse > 100, "{sparse} of 150 snapshots keep fewer figures than regions");
-        let handed: Vec<Vec<u64>> = analysis
-            .areas(moving_front(150))
-            .unwrap()
-            .iter()
-            .map(|s| s.rows.iter().flat_map(|r| [r.occupied_km2, r.contested_km2, r.liberated_km2]).map(f64::to_bits).collect())
-            .collect();
-        assert_eq!(handed, day_by_day);
+        assert_eq!(row_bits(&analysis.areas(moving_front(150)).unwrap()), day_by_day);
     }
 
     /// Rows only for what changed give, carried forward, every row of the full output.
