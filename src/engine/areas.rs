@@ -249,19 +249,19 @@ impl AreaRows {
         let Measured { time, name, totals, per_region, report } = measured;
         let (labels, columns) = (&self.labels, self.columns);
         let row = |label: usize, areas: &PerStatus<f64>| AreaRow::new(time, &name, &labels[label], columns, areas);
-        // (the first snapshot gives every row)
-        let changed_only = self.changed_only && self.totals.is_some();
-        let mut rows = Vec::with_capacity(if changed_only { 16 } else { labels.len() });
-        if !changed_only || !self.totals.as_ref().is_some_and(|before| same_bits(before, &totals)) {
+        // (with changed rows only, the first snapshot still gives every row)
+        let skip_unchanged = self.changed_only && self.totals.is_some();
+        let mut rows = Vec::with_capacity(if skip_unchanged { 16 } else { labels.len() });
+        if !skip_unchanged || !self.totals.as_ref().is_some_and(|before| same_bits(before, &totals)) {
             rows.push(row(0, &totals));
         }
         self.totals = Some(totals);
         per_region.apply(&mut self.figures, |region, areas| {
-            if changed_only {
+            if skip_unchanged {
                 rows.push(row(1 + region, areas));
             }
         });
-        if !changed_only {
+        if !skip_unchanged {
             rows.extend(self.figures.iter().enumerate().map(|(region, areas)| row(1 + region, areas)));
         }
         SnapshotAreas { time, snapshot: name, rows, report }
