@@ -76,19 +76,19 @@ fn ring_area_m2(ring: &LineString<f64>) -> f64 {
 /// A sum of terms with Neumaier's compensation: the terms of a ring's area are much larger
 /// than what is left when they cancel, and the result does not depend on their order.
 #[derive(Default)]
-struct CompensatedSum {
+pub(crate) struct CompensatedSum {
     sum: f64,
     compensation: f64,
 }
 
 impl CompensatedSum {
-    fn add(&mut self, term: f64) {
+    pub(crate) fn add(&mut self, term: f64) {
         let total = self.sum + term;
         self.compensation += if self.sum.abs() >= term.abs() { (self.sum - total) + term } else { (term - total) + self.sum };
         self.sum = total;
     }
 
-    fn total(&self) -> f64 {
+    pub(crate) fn total(&self) -> f64 {
         self.sum + self.compensation
     }
 }
@@ -325,6 +325,26 @@ fn mean_band(pa: f64, pb: f64, f0: f64) -> f64 {
         sum += (8.0 * f(m) + 5.0 * f(m - node) + 5.0 * f(m + node)) / 18.0;
     }
     sum / pieces
+}
+
+/// The band area (per radian of longitude, m²) between the equator and the parallel at
+/// `lat_deg`: the reference [`straight_edge_m2`] takes its terms relative to.
+pub(crate) fn band_m2(lat_deg: f64) -> f64 {
+    let (u, c) = lat_deg.to_radians().sin_cos();
+    band_and_curvature(u, c).0
+}
+
+/// The term of the edge from `a` to `b` (a straight line in longitude/latitude) in the
+/// area of a ring, relative to the band `reference` ([`band_m2`]): the longitude it spans
+/// times the mean band area over its latitudes. A ring's signed area is the sum of its
+/// edges' terms (positive counter-clockwise), whatever the reference; the terms of an edge
+/// cut in two add up to its own.
+pub(crate) fn straight_edge_m2(a: Coord<f64>, b: Coord<f64>, reference: f64) -> f64 {
+    let dlon = b.x - a.x;
+    if dlon == 0.0 {
+        return 0.0;
+    }
+    dlon.to_radians() * mean_band(a.y.to_radians(), b.y.to_radians(), reference)
 }
 
 /// The area enclosed by a ring whose edges are straight lines in longitude/latitude, in m²

@@ -11,6 +11,7 @@ pub(crate) mod fingerprint;
 pub(crate) mod grid;
 pub(crate) mod layer;
 pub(crate) mod line;
+pub(crate) mod overlap_area;
 pub(crate) mod overlay;
 pub(crate) mod sphere;
 pub(crate) mod validity;
