@@ -208,11 +208,20 @@ impl Change {
     /// occupied and contested areas are added up from the transitions they are made of
     /// (gained contested: from held and from occupied; lost contested: to held and to
     /// occupied; likewise occupied), so that eight shapes meet the area instead of twelve.
-    pub(crate) fn areas_within_large_area(&self, area: &MultiPolygon<f64>, measure: impl Fn(&MultiPolygon<f64>) -> f64) -> ChangeAreas {
+    ///
+    /// `by_edges`: measure from the edges of the shape and the area
+    /// ([`crate::geometry::overlap_area::layer_area_within`], straight edges) rather than by a
+    /// boolean operation, falling back to it where that declines.
+    pub(crate) fn areas_within_large_area(&self, area: &MultiPolygon<f64>, by_edges: bool, measure: impl Fn(&MultiPolygon<f64>) -> f64) -> ChangeAreas {
         use geo::BoundingRect;
         let within = |shape: &MultiPolygon<f64>| match shape.bounding_rect() {
             None => 0.0,
-            Some(bbox) => measure(&intersection(shape, &MultiPolygon::new(crate::geometry::grid::clip_near(&area.0, bbox)))),
+            Some(bbox) => {
+                let near = MultiPolygon::new(crate::geometry::grid::clip_near(&area.0, bbox));
+                // (from the edges, unless the two boundaries come too close to decide)
+                let by_edges = by_edges.then(|| crate::geometry::overlap_area::layer_area_within(&near, shape)).flatten();
+                by_edges.unwrap_or_else(|| measure(&intersection(shape, &near)))
+            }
         };
         let t = self.transitions.map(within);
         let gained = PerStatus {

@@ -530,7 +530,9 @@ pub(crate) fn change_between(index: &RegionIndex, before: &CellMap, after: &Cell
                     (Cover::Partial(_), Some(convex), _) => (p.region, change.areas_by(|shape| convex.area_km2_within(shape))),
                     // (a box cut of the region's piece puts points on its edges: no area
                     // with straight edges, a lens with geodesic ones)
-                    (Cover::Partial(piece), _, EdgeModel::Straight) => (p.region, change.areas_within_large_area(piece, measure)),
+                    (Cover::Partial(piece), _, EdgeModel::Straight) => {
+                        (p.region, change.areas_within_large_area(piece, p.measured_by_edges(index.edges), measure))
+                    }
                     (Cover::Partial(piece), _, _) => (p.region, change.within_area(piece).areas_by(measure)),
                 })
                 .collect();
