@@ -196,11 +196,13 @@ fn gunzip(raw: &[u8], out: &mut Vec<u8>, limit: u64) -> std::result::Result<(), 
 /// occur by chance in compressed data (in two of the four boundary files, of 7 and 10 MB);
 /// the trailer before them, by chance once in 2^64.
 fn another_member_follows(raw: &[u8], text: &[u8]) -> bool {
-    let mut trailer = [0u8; 8];
-    trailer[..4].copy_from_slice(&libdeflater::crc32(text).to_le_bytes());
-    // (ISIZE: the size modulo 2^32)
-    trailer[4..].copy_from_slice(&((text.len() % (1 << 32)) as u32).to_le_bytes());
-    raw.windows(11).skip(10).any(|w| w[8] == MEMBER[0] && w[8..] == MEMBER && w[..8] == trailer)
+    // (ISIZE: the size modulo 2^32; the checksum only for a header after a matching size,
+    // which in one member's compressed data comes by chance once in 2^32)
+    let size = ((text.len() % (1 << 32)) as u32).to_le_bytes();
+    let crc = std::cell::OnceCell::new();
+    raw.windows(11)
+        .skip(10)
+        .any(|w| w[8..] == MEMBER && w[4..8] == size && w[..4] == crc.get_or_init(|| libdeflater::crc32(text).to_le_bytes())[..])
 }
 
 /// GeoJSON text without the UTF-8 byte-order mark that Windows programs write at its start
