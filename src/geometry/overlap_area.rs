@@ -93,9 +93,11 @@ impl Edges {
         for polygon in &shape.0 {
             for (k, ring) in std::iter::once(polygon.exterior()).chain(polygon.interiors()).enumerate() {
                 let Some(open) = crate::geometry::area::open_ring(ring) else { continue };
+                // (about the first vertex: products of whole longitudes and latitudes would
+                // bury a small ring's area in their rounding)
                 let twice: f64 = (0..open.len())
                     .map(|i| {
-                        let (p, q) = (open[i], open[(i + 1) % open.len()]);
+                        let (p, q) = (open[i] - open[0], open[(i + 1) % open.len()] - open[0]);
                         p.x * q.y - q.x * p.y
                     })
                     .sum();
