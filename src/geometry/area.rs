@@ -359,15 +359,11 @@ pub(crate) fn straight_ring_area_m2(ring: &LineString<f64>) -> f64 {
     let Some(open) = open_ring(ring) else {
         return 0.0;
     };
-    let (u0, c0) = open[0].y.to_radians().sin_cos();
-    let f0 = band_and_curvature(u0, c0).0;
+    let reference = band_m2(open[0].y);
     let mut sum = CompensatedSum::default();
     let mut previous = open[open.len() - 1];
     for &c in open {
-        let dlon = c.x - previous.x;
-        if dlon != 0.0 {
-            sum.add(dlon.to_radians() * mean_band(previous.y.to_radians(), c.y.to_radians(), f0));
-        }
+        sum.add(straight_edge_m2(previous, c, reference));
         previous = c;
     }
     sum.total().abs()

@@ -46,17 +46,11 @@ impl Edge {
     fn high_y(&self) -> f64 {
         self.a.y.max(self.b.y)
     }
-    fn meets_box(&self, rect: &Rect<f64>) -> bool {
-        self.a.x.min(self.b.x) <= rect.max().x
-            && rect.min().x <= self.a.x.max(self.b.x)
-            && self.low_y() <= rect.max().y
-            && rect.min().y <= self.high_y()
+    fn bbox(&self) -> Rect<f64> {
+        Rect::new(self.a, self.b)
     }
-    fn boxes_meet(&self, other: &Edge) -> bool {
-        self.a.x.min(self.b.x) <= other.a.x.max(other.b.x)
-            && other.a.x.min(other.b.x) <= self.a.x.max(self.b.x)
-            && self.low_y() <= other.high_y()
-            && other.low_y() <= self.high_y()
+    fn meets_box(&self, rect: &Rect<f64>) -> bool {
+        geo::Intersects::intersects(&self.bbox(), rect)
     }
     /// Where `p` lies along the edge (0 at `a`, 1 at `b`), by the longer axis.
     fn along(&self, p: Coord<f64>) -> f64 {
@@ -76,8 +70,8 @@ struct Edges {
     points: Vec<Coord<f64>>,
     /// Where each ring's points end in `points`.
     ring_ends: Vec<usize>,
+    /// The bounding box; the bands divide its latitudes.
     bbox: Rect<f64>,
-    low: f64,
     band: f64,
     /// The edges whose latitudes meet each band: band `b`'s are
     /// `in_bands[band_starts[b]..band_starts[b + 1]]` (one allocation, not one a band).
@@ -156,7 +150,7 @@ impl Edges {
             }
         }
         points.shrink_to_fit();
-        Some(Edges { points, ring_ends, bbox, low, band, band_starts, in_bands })
+        Some(Edges { points, ring_ends, bbox, band, band_starts, in_bands })
     }
 
     fn edge(&self, i: usize) -> Edge {
@@ -177,7 +171,7 @@ impl Edges {
     }
 
     fn band_of(&self, y: f64) -> usize {
-        (((y - self.low) / self.band).max(0.0) as usize).min(self.band_count() - 1)
+        (((y - self.bbox.min().y) / self.band).max(0.0) as usize).min(self.band_count() - 1)
     }
 
     fn in_band(&self, b: usize) -> &[u32] {
@@ -191,7 +185,7 @@ impl Edges {
             for &i in self.in_band(b) {
                 let other = self.edge(i as usize);
                 // (an edge in several bands is taken in the first band both share)
-                if edge.boxes_meet(&other) && self.band_of(other.low_y()).max(first) == b {
+                if edge.meets_box(&other.bbox()) && self.band_of(other.low_y()).max(first) == b {
                     visit(i as usize, &other)?;
                 }
             }
@@ -217,7 +211,7 @@ impl Edges {
             }
             Some(())
         };
-        // (no edge reaches a latitude beyond the bands: outside)
+        // (beyond the box's latitudes no edge is crossed; east of it, none either)
         if p.y < self.bbox.min().y || p.y > self.bbox.max().y || p.x > self.bbox.max().x {
             return Some(false);
         }
@@ -248,9 +242,8 @@ pub(crate) fn layer_area_within(area: &MultiPolygon<f64>, layer: &MultiPolygon<f
     if !geo::Intersects::intersects(&layer.bbox, &piece.bbox) {
         return Some(0.0);
     }
-    let area_box = piece.bbox;
     // (terms relative to the band at the middle of the area: of the size of the area)
-    let reference = band_m2(0.5 * (area_box.min().y + area_box.max().y));
+    let reference = band_m2(piece.bbox.center().y);
     let mut piece_cuts: Vec<Cuts> = Vec::new();
     piece_cuts.resize_with(piece.points.len(), Cuts::default);
     let mut sum = CompensatedSum::default();
@@ -291,9 +284,10 @@ fn meet(e: &Edge, f: &Edge, on_e: &mut Cuts, on_f: &mut Cuts) -> Option<()> {
         // On one line: the stretch both cover, if any.
         let (s0, s1) = (e.along(f.a), e.along(f.b));
         let (lo, hi) = (s0.min(s1).max(0.0), s0.max(s1).min(1.0));
+        // (the point at `s` along `e`, among the four ends)
+        let at = |s: f64| if s == s0 { f.a } else if s == s1 { f.b } else if s == 0.0 { e.a } else { e.b };
         if lo < hi {
             let same = s1 > s0;
-            let at = |s: f64| if s == s0 { f.a } else if s == s1 { f.b } else if s == 0.0 { e.a } else { e.b };
             let (p, q) = (at(lo), at(hi));
             on_e.points.push((lo, p));
             on_e.points.push((hi, q));
@@ -303,20 +297,19 @@ fn meet(e: &Edge, f: &Edge, on_e: &mut Cuts, on_f: &mut Cuts) -> Option<()> {
             on_f.points.push((t1, q));
             on_f.shared.push((t0.min(t1), t0.max(t1), same));
         } else if lo == hi {
-            let p = if lo == s0 { f.a } else if lo == s1 { f.b } else if lo == 0.0 { e.a } else { e.b };
+            let p = at(lo);
             on_e.points.push((e.along(p), p));
             on_f.points.push((f.along(p), p));
         }
         return Some(());
     }
     let (ea, eb) = (side(f.a, f.b, e.a), side(f.a, f.b, e.b));
+    near_check(e, f)?;
     let apart = |x: Orientation, y: Orientation| x != Orientation::Collinear && x == y;
     if apart(fa, fb) || apart(ea, eb) {
-        near_check(e, f)?;
         return Some(());
     }
     // They meet at one point: an end lying on the other edge, or a crossing.
-    near_check(e, f)?;
     let point = if fa == Orientation::Collinear {
         f.a
     } else if fb == Orientation::Collinear {
