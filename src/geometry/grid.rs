@@ -191,9 +191,13 @@ fn clip_ring_strips(ring: &LineString<f64>, vertical: bool, lines: &[f64]) -> Ve
             if part.len() < 3 {
                 return None;
             }
-            let first = part[0];
-            part.push(first);
-            Some(LineString::new(part))
+            // A fresh vector of the ring's size: the pieces are kept for the whole run, and
+            // one grown by pushing holds up to twice its vertices (an allocator may keep a
+            // shrunk block where it is, so `shrink_to_fit` would not give it back).
+            let mut ring = Vec::with_capacity(part.len() + 1);
+            ring.extend_from_slice(&part);
+            ring.push(part[0]);
+            Some(LineString::new(ring))
         })
         .collect()
 }

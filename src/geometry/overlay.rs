@@ -43,7 +43,10 @@ fn paths<'a>(polygons: impl IntoIterator<Item = &'a Polygon<f64>>) -> Vec<Vec<[f
 
 fn from_shapes(shapes: Shapes) -> MultiPolygon<f64> {
     let ring = |path: Vec<[f64; 2]>| {
-        let mut coords: Vec<Coord<f64>> = path.into_iter().map(|[x, y]| Coord { x, y }).collect();
+        // (sized for the closing vertex too: pushed onto a vector of exactly the path's
+        // length, it doubled the capacity of every ring, and regions and layers are kept)
+        let mut coords: Vec<Coord<f64>> = Vec::with_capacity(path.len() + 1);
+        coords.extend(path.iter().map(|&[x, y]| Coord { x, y }));
         if let Some(first) = coords.first().copied() {
             coords.push(first);
         }

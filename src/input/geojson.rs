@@ -7,6 +7,7 @@
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, SeqAccess, Visitor};
 use serde::Deserialize;
+use geo::Coord;
 use serde_json::value::RawValue;
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -103,10 +104,18 @@ pub(crate) struct RawGeometry {
 }
 
 /// Nested coordinate arrays. A position is its first two numbers.
+///
+/// An array of positions (a ring, a line, a MultiPoint's points) is read straight into
+/// [`Coords::Positions`], 16 bytes a position: as a list of [`Coords`] it took twice that,
+/// and the parsed coordinates of a detailed boundary file (1.3 million positions for the
+/// hromadas) set the peak memory of reading it.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Coords {
     Position(f64, f64),
     Number(f64),
+    /// A non-empty array whose items are all positions.
+    Positions(Vec<Coord<f64>>),
+    /// Any other array: empty, of arrays of positions, or of mixed items.
     List(Vec<Coords>),
 }
 
@@ -144,14 +153,35 @@ impl<'de> Visitor<'de> for CoordsVisitor {
             while seq.next_element::<IgnoredAny>()?.is_some() {}
             return Ok(Coords::Position(x, y));
         }
-        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(8) + 1);
-        items.push(first);
-        while let Some(item) = seq.next_element::<Coords>()? {
-            items.push(item);
+        if let Coords::Position(x, y) = first {
+            let mut positions = Vec::with_capacity(seq.size_hint().unwrap_or(8) + 1);
+            positions.push(Coord { x, y });
+            loop {
+                match seq.next_element::<Coords>()? {
+                    None => return Ok(Coords::Positions(positions)),
+                    Some(Coords::Position(x, y)) => positions.push(Coord { x, y }),
+                    Some(other) => {
+                        // Mixed items (not valid GeoJSON): kept as they came, for the
+                        // reader to refuse with its usual message.
+                        let mut items: Vec<Coords> = positions.iter().map(|c| Coords::Position(c.x, c.y)).collect();
+                        items.push(other);
+                        return rest_of_list(items, seq);
+                    }
+                }
+            }
         }
-        Ok(Coords::List(items))
+        rest_of_list(vec![first], seq)
     }
 }
+
+/// The remaining items of an array that is not all positions.
+fn rest_of_list<'de, A: SeqAccess<'de>>(mut items: Vec<Coords>, mut seq: A) -> Result<Coords, A::Error> {
+    while let Some(item) = seq.next_element::<Coords>()? {
+        items.push(item);
+    }
+    Ok(Coords::List(items))
+}
+
 
 /// The `features` array, read one feature at a time so that an error names its index.
 pub(crate) struct RawFeatures<'a>(pub Vec<RawFeature<'a>>);
@@ -222,9 +252,24 @@ mod tests {
     fn positions_drop_heights_and_nest() {
         let c: Coords = serde_json::from_str("[[[30, 50, 0], [31.5, 50], [31, 51.25, 7]]]").unwrap();
         let Coords::List(rings) = c else { panic!() };
-        let Coords::List(ring) = &rings[0] else { panic!() };
-        assert_eq!(ring[0], Coords::Position(30.0, 50.0));
-        assert_eq!(ring[2], Coords::Position(31.0, 51.25));
+        let Coords::Positions(ring) = &rings[0] else { panic!() };
+        assert_eq!(ring[0], Coord { x: 30.0, y: 50.0 });
+        assert_eq!(ring[2], Coord { x: 31.0, y: 51.25 });
+    }
+
+    /// Arrays that are not all positions keep their items as they came, whatever comes
+    /// first: the reader refuses them with the message it gives for a malformed ring.
+    #[test]
+    fn mixed_arrays_keep_their_items() {
+        let c: Coords = serde_json::from_str("[[30, 50], [[31, 50]], 7]").unwrap();
+        assert_eq!(
+            c,
+            Coords::List(vec![Coords::Position(30.0, 50.0), Coords::Positions(vec![Coord { x: 31.0, y: 50.0 }]), Coords::Number(7.0)])
+        );
+        let c: Coords = serde_json::from_str("[[[30, 50]], [31, 50]]").unwrap();
+        assert_eq!(c, Coords::List(vec![Coords::Positions(vec![Coord { x: 30.0, y: 50.0 }]), Coords::Position(31.0, 50.0)]));
+        let c: Coords = serde_json::from_str("[]").unwrap();
+        assert_eq!(c, Coords::List(vec![]));
     }
 
     #[test]

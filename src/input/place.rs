@@ -169,6 +169,7 @@ fn points(geometry: &RawGeometry, reproject: Option<&Reprojection>) -> std::resu
     };
     let points = match (&geometry.coordinates, geometry.kind.as_str()) {
         (Some(c @ Coords::Position(..)), "Point") => vec![position(c)?],
+        (Some(Coords::Positions(items)), "MultiPoint") => items.iter().map(|c| position(&Coords::Position(c.x, c.y))).collect::<std::result::Result<_, _>>()?,
         (Some(Coords::List(items)), "MultiPoint") => items.iter().map(position).collect::<std::result::Result<_, _>>()?,
         (None, kind) => return Err(format!("{kind} without `coordinates`")),
         (Some(_), kind) => return Err(format!("{kind}: `coordinates` are not positions")),

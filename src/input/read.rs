@@ -755,6 +755,7 @@ fn collect_polygons(geometry: &RawGeometry, out: &mut Vec<Polygon<f64>>, fixes: 
 fn coordinate_list<'g>(geometry: &'g RawGeometry, kind: &str) -> Result<&'g [Coords], String> {
     match &geometry.coordinates {
         Some(Coords::List(items)) => Ok(items),
+        Some(Coords::Positions(_)) => Err(format!("{kind}: `coordinates` holds positions where rings of positions are expected (a level of brackets missing?)")),
         Some(_) => Err(format!("{kind}: `coordinates` is not an array of arrays")),
         None => Err(format!("{kind} without `coordinates`")),
     }
@@ -776,14 +777,14 @@ fn polygon_from(rings: &[Coords], fixes: &mut RingFixes) -> Result<Option<Polygo
 
 /// Checks and cleans one ring: coordinates in range, repeated points removed, closed.
 fn clean_ring(ring: &Coords, fixes: &mut RingFixes) -> Result<Option<LineString<f64>>, String> {
-    let Coords::List(positions) = ring else {
-        return Err("a ring is not an array of positions".into());
+    let positions: &[Coord<f64>] = match ring {
+        Coords::Positions(positions) => positions,
+        Coords::List(items) if items.is_empty() => &[],
+        Coords::List(_) => return Err("a ring holds something other than [longitude, latitude] positions".into()),
+        _ => return Err("a ring is not an array of positions".into()),
     };
     let mut coords: Vec<Coord<f64>> = Vec::with_capacity(positions.len() + 1);
-    for position in positions {
-        let Coords::Position(x, y) = *position else {
-            return Err("a ring holds something other than [longitude, latitude] positions".into());
-        };
+    for &Coord { x, y } in positions {
         let (x, y) = match fixes.reproject {
             Some(r) => r.apply(x, y)?,
             None => (x, y),
@@ -795,9 +796,8 @@ fn clean_ring(ring: &Coords, fixes: &mut RingFixes) -> Result<Option<LineString<
     };
     if let Some(r) = fixes.reproject {
         // (every position is a pair by now: the loop above refused anything else)
-        let given: Vec<Coord<f64>> =
-            positions.iter().filter_map(|p| if let Coords::Position(x, y) = *p { Some(Coord { x, y }) } else { None }).collect();
-        if let (Some(before), Some(after)) = (rect_of(&given), rect_of(&coords)) {
+        let given = positions;
+        if let (Some(before), Some(after)) = (rect_of(given), rect_of(&coords)) {
             let degrees = before.min().x >= -180.0 && before.min().y >= -90.0 && before.max().x <= 180.0 && before.max().y <= 90.0;
             let size = |r: geo::Rect<f64>| r.width().max(r.height());
             if degrees && size(after) < 1e-3 * size(before) {
