@@ -14,7 +14,7 @@
 //! seen in the previous snapshot is not repaired and cut again.
 
 use crate::geometry::convex::ConvexPolygon;
-use crate::geometry::overlap_area::layer_area_within;
+use crate::geometry::overlap_area::PreparedArea;
 use crate::geometry::fingerprint::{layer_fingerprint, polygon_fingerprint, shape_hash};
 use crate::geometry::grid::{CellId, Grid};
 use crate::geometry::layer::{EdgeModel, Repair};
@@ -114,7 +114,7 @@ impl RegionPiece {
     }
 
     /// Whether to measure a layer within the piece from the edges of both
-    /// ([`layer_area_within`]) rather than by a boolean operation: a partial cover of many
+    /// ([`crate::geometry::overlap_area::layer_area_within`]) rather than by a boolean operation: a partial cover of many
     /// vertices (a town's few dozen cost a boolean operation little), straight edges.
     fn measured_by_edges(&self, edges: EdgeModel) -> bool {
         self.vertices >= EDGE_MEASURE_VERTICES && edges == EdgeModel::Straight
@@ -642,6 +642,8 @@ fn compute_cell(
                         _ => None,
                     });
                     let near_box = crate::geometry::grid::near(bbox);
+                    // (the piece's edges banded once for the statuses measured from them)
+                    let prepared = std::cell::OnceCell::new();
                     let measured = PerStatus::from_fn(|status| {
                         if let (Some((areas, seen)), Some(previous)) = (before, previous) {
                             let moved: &PerStatus<Vec<Rect<f64>>> = moved
@@ -665,7 +667,10 @@ fn compute_cell(
                                 None => {
                                     // (from the edges when the piece is large, unless the
                                     // two boundaries come too close to decide)
-                                    let by_edges = region_piece.measured_by_edges(index.edges).then(|| layer_area_within(piece, &near)).flatten();
+                                    let by_edges = region_piece
+                                        .measured_by_edges(index.edges)
+                                        .then(|| prepared.get_or_init(|| PreparedArea::new(piece)).layer_area_within(&near))
+                                        .flatten();
                                     by_edges.unwrap_or_else(|| index.piece_area_km2(cell, &crate::geometry::overlay::intersection(&near, piece)))
                                 }
                             },

@@ -237,8 +237,35 @@ struct Cuts {
 /// valid polygons, possibly with zero-width bridges along the cell's sides, as a cut leaves
 /// them. Rings may run either way.
 pub(crate) fn layer_area_within(area: &MultiPolygon<f64>, layer: &MultiPolygon<f64>) -> Option<f64> {
-    let bands = |n: usize| (n / 4).clamp(1, 256);
-    let (Some(piece), Some(layer)) = (Edges::new(area, bands), Edges::new(layer, bands)) else { return Some(0.0) };
+    PreparedArea::new(area).layer_area_within(layer)
+}
+
+/// How many latitude bands the edges of a shape of `n` edges are put in.
+fn bands(n: usize) -> usize {
+    (n / 4).clamp(1, 256)
+}
+
+/// An area's edges put into latitude bands once, for measuring several layers within it
+/// (a region's piece of a cell, and the cell's occupied, contested and liberated layers):
+/// banding the piece's hundreds of edges cost as much as measuring a layer within it.
+#[derive(Debug, Clone)]
+pub(crate) struct PreparedArea(Option<Edges>);
+
+impl PreparedArea {
+    /// `area` as [`layer_area_within`] takes it.
+    pub(crate) fn new(area: &MultiPolygon<f64>) -> PreparedArea {
+        PreparedArea(Edges::new(area, bands))
+    }
+
+    /// [`layer_area_within`] the prepared area.
+    pub(crate) fn layer_area_within(&self, layer: &MultiPolygon<f64>) -> Option<f64> {
+        let (Some(piece), Some(layer)) = (&self.0, Edges::new(layer, bands)) else { return Some(0.0) };
+        measure_within(piece, &layer)
+    }
+}
+
+/// The area (km²) of `layer`'s polygons within `piece`'s, or `None` where it declines.
+fn measure_within(piece: &Edges, layer: &Edges) -> Option<f64> {
     if !geo::Intersects::intersects(&layer.bbox, &piece.bbox) {
         return Some(0.0);
     }
