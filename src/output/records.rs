@@ -397,17 +397,29 @@ impl CsvCells<'_> {
         Ok(())
     }
 
-    fn number(&mut self, n: Option<serde_json::Number>) -> Result<(), serde_json::Error> {
-        match n {
-            Some(n) => self.cell(n),
-            None => self.cell(""),
+    /// A cell already text (no formatting machinery: most cells of a large table).
+    fn cell_str(&mut self, text: &str) -> Result<(), serde_json::Error> {
+        if !self.first {
+            self.line.push(',');
+        }
+        self.first = false;
+        self.line.push_str(text);
+        Ok(())
+    }
+
+    /// A number's cell: serde_json's own text for it (its shortest round trip, by `zmij`,
+    /// as the JSON value would show it), empty when it is not finite (JSON's `null`).
+    fn float(&mut self, v: f64) -> Result<(), serde_json::Error> {
+        match v.is_finite() {
+            true => self.cell_str(zmij::Buffer::new().format_finite(v)),
+            false => self.cell_str(""),
         }
     }
 
     fn text(&mut self, text: &str) -> Result<(), serde_json::Error> {
         match text.contains([',', '"', '\n', '\r']) {
-            true => self.cell(csv_cell(text)),
-            false => self.cell(text),
+            true => self.cell_str(&csv_cell(text)),
+            false => self.cell_str(text),
         }
     }
 }
@@ -504,11 +516,10 @@ impl<'a, 'b> serde::Serializer for &'b mut CsvCells<'a> {
         self.cell(v)
     }
     fn serialize_f32(self, v: f32) -> Result<(), serde_json::Error> {
-        self.number(serde_json::Number::from_f64(f64::from(v)))
+        self.float(f64::from(v))
     }
     fn serialize_f64(self, v: f64) -> Result<(), serde_json::Error> {
-        // (serde_json's own text for a number, as the JSON value would show it)
-        self.number(serde_json::Number::from_f64(v))
+        self.float(v)
     }
     fn serialize_char(self, v: char) -> Result<(), serde_json::Error> {
         self.text(v.encode_utf8(&mut [0; 4]))
@@ -520,7 +531,7 @@ impl<'a, 'b> serde::Serializer for &'b mut CsvCells<'a> {
         self.cell(v.len())
     }
     fn serialize_none(self) -> Result<(), serde_json::Error> {
-        self.cell("")
+        self.cell_str("")
     }
     fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), serde_json::Error> {
         value.serialize(self)
@@ -614,6 +625,25 @@ mod tests {
         list: Vec<u8>,
         kind: Kind,
         tiny: f64,
+    }
+
+    /// A number's CSV cell is its JSON text, whatever the number (zero of either sign, the
+    /// ends of the range, a subnormal, where the shortest text switches to an exponent),
+    /// and a non-finite one (JSON's `null`) an empty cell.
+    #[test]
+    fn a_number_cell_is_its_json_text() {
+        let numbers = [0.0, -0.0, 0.1 + 0.2, 1e-7, 1.5e-5, 123456.789, 1e15, 1e16, 1e21, 1e22, -2.5e-300, 5e-324, f64::MAX, f64::MIN_POSITIVE];
+        for v in numbers {
+            let mut line = String::new();
+            serde::Serialize::serialize(&v, &mut CsvCells { line: &mut line, first: true }).unwrap();
+            assert_eq!(line, serde_json::to_string(&v).unwrap(), "{v:e}");
+        }
+        for v in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            let mut line = String::new();
+            serde::Serialize::serialize(&v, &mut CsvCells { line: &mut line, first: true }).unwrap();
+            assert_eq!(line, "");
+            assert_eq!(serde_json::to_string(&v).unwrap(), "null");
+        }
     }
 
     #[test]
