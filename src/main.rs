@@ -10,20 +10,22 @@ use std::process::ExitCode;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// Transparent huge pages off for this process (Linux; unless `MIMALLOC_ALLOW_THP` is set,
-/// which mimalloc reads itself). Where the system gives them to every process ("always"),
-/// memory that mimalloc hands back and takes again comes back as whole 2 MiB pages, each
-/// zeroed: 12–15 % of the CPU of measuring all 7,682 regions of Ukraine went to clearing
-/// pages, 0.4–0.7 % without them (`perf`). In one interleaved run of 8 rounds, that run took
-/// 2.18 s against 2.36, the 27 oblasts 0.92 s against 0.91, and its peak memory was
-/// 183–223 MiB against 242–252 (docs/performance.md). mimalloc turns them off when told by
-/// its option, but reads the option before `main`.
-fn no_transparent_huge_pages() {
-    #[cfg(target_os = "linux")]
-    if std::env::var_os("MIMALLOC_ALLOW_THP").is_none() {
-        // SAFETY: a system call on this process's own flags, with integer arguments only.
-        // (it fails harmlessly where the kernel has no such option)
-        unsafe { libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0) };
+/// mimalloc's `mi_option_purge_delay` (its place in `mi_option_e`, the same in mimalloc 2
+/// and 3; the bindings name only some of the options).
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// Freed memory goes back to the system after 200 ms rather than mimalloc's default of a
+/// second: reading four boundary files on two threads frees and allocates hundreds of
+/// megabytes within a second, and the peak memory of measuring all 7,682 regions of Ukraine
+/// over the daily states was 244–276 MiB with the default, 190–207 MiB with this, about 2 %
+/// slower there and 3 % on the archive's `areas` (still 5 % faster than 0.1). Transparent
+/// huge pages turned off instead gave 183–223 MiB, but the archive's runs 7–10 % slower
+/// than 0.1 (docs/performance.md). `MIMALLOC_PURGE_DELAY`, when set, is left to rule.
+fn return_freed_memory_sooner() {
+    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+        // SAFETY: sets one integer option; called first thing in `main`, before any thread
+        // is started (the setter is not thread-safe).
+        unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 200) };
     }
 }
 
@@ -74,7 +76,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    no_transparent_huge_pages();
+    return_freed_memory_sooner();
     // PROJ logs its own errors to standard error; ours name the file and say it in one line.
     #[cfg(feature = "proj")]
     if std::env::var_os("PROJ_DEBUG").is_none() {
