@@ -182,7 +182,6 @@ fn rest_of_list<'de, A: SeqAccess<'de>>(mut items: Vec<Coords>, mut seq: A) -> R
     Ok(Coords::List(items))
 }
 
-
 /// The `features` array, read one feature at a time so that an error names its index.
 pub(crate) struct RawFeatures<'a>(pub Vec<RawFeature<'a>>);
 

@@ -156,10 +156,7 @@ pub fn read_places(inputs: &[PathBuf], options: &RegionOptions) -> Result<Vec<Pl
 
 /// The positions of a Point or MultiPoint.
 fn points(geometry: &RawGeometry, reproject: Option<&Reprojection>) -> std::result::Result<Vec<Coord<f64>>, String> {
-    let position = |c: &Coords| -> std::result::Result<Coord<f64>, String> {
-        let Coords::Position(x, y) = *c else {
-            return Err(format!("{}: expected [longitude, latitude] positions", geometry.kind));
-        };
+    let position = |x: f64, y: f64| -> std::result::Result<Coord<f64>, String> {
         let (x, y) = match reproject {
             Some(r) => r.apply(x, y)?,
             None => (x, y),
@@ -168,9 +165,16 @@ fn points(geometry: &RawGeometry, reproject: Option<&Reprojection>) -> std::resu
         Ok(Coord { x, y })
     };
     let points = match (&geometry.coordinates, geometry.kind.as_str()) {
-        (Some(c @ Coords::Position(..)), "Point") => vec![position(c)?],
-        (Some(Coords::Positions(items)), "MultiPoint") => items.iter().map(|c| position(&Coords::Position(c.x, c.y))).collect::<std::result::Result<_, _>>()?,
-        (Some(Coords::List(items)), "MultiPoint") => items.iter().map(position).collect::<std::result::Result<_, _>>()?,
+        (Some(Coords::Position(x, y)), "Point") => vec![position(*x, *y)?],
+        (Some(Coords::Positions(items)), "MultiPoint") => items.iter().map(|c| position(c.x, c.y)).collect::<std::result::Result<_, _>>()?,
+        // (an empty array, or one that holds something other than positions)
+        (Some(Coords::List(items)), "MultiPoint") => items
+            .iter()
+            .map(|c| match *c {
+                Coords::Position(x, y) => position(x, y),
+                _ => Err(format!("{}: expected [longitude, latitude] positions", geometry.kind)),
+            })
+            .collect::<std::result::Result<_, _>>()?,
         (None, kind) => return Err(format!("{kind} without `coordinates`")),
         (Some(_), kind) => return Err(format!("{kind}: `coordinates` are not positions")),
     };
@@ -215,5 +219,17 @@ mod tests {
             let (key, value) = conditions[0];
             assert!(error.contains(&format!("{key}={value}")), "{error}");
         }
+    }
+
+    /// A MultiPoint's positions are its points; one without any, or holding something
+    /// other than positions, is refused with a message saying so.
+    #[test]
+    fn a_multipoint_is_its_positions() {
+        let read = |json: &str| points(&serde_json::from_str::<RawGeometry>(json).unwrap(), None);
+        assert_eq!(read(r#"{"type":"MultiPoint","coordinates":[[37,48],[37.5,48.25]]}"#).unwrap(), [Coord { x: 37.0, y: 48.0 }, Coord { x: 37.5, y: 48.25 }]);
+        assert_eq!(read(r#"{"type":"Point","coordinates":[37,48]}"#).unwrap(), [Coord { x: 37.0, y: 48.0 }]);
+        assert!(read(r#"{"type":"MultiPoint","coordinates":[]}"#).unwrap_err().contains("without points"));
+        assert!(read(r#"{"type":"MultiPoint","coordinates":[[37,48],[[37,48]]]}"#).unwrap_err().contains("expected [longitude, latitude] positions"));
+        assert!(read(r#"{"type":"MultiPoint","coordinates":[[37,148]]}"#).is_err());
     }
 }

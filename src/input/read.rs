@@ -795,9 +795,7 @@ fn clean_ring(ring: &Coords, fixes: &mut RingFixes) -> Result<Option<LineString<
         return Ok(None);
     };
     if let Some(r) = fixes.reproject {
-        // (every position is a pair by now: the loop above refused anything else)
-        let given = positions;
-        if let (Some(before), Some(after)) = (rect_of(given), rect_of(&coords)) {
+        if let (Some(before), Some(after)) = (rect_of(positions), rect_of(&coords)) {
             let degrees = before.min().x >= -180.0 && before.min().y >= -90.0 && before.max().x <= 180.0 && before.max().y <= 90.0;
             let size = |r: geo::Rect<f64>| r.width().max(r.height());
             if degrees && size(after) < 1e-3 * size(before) {
@@ -805,7 +803,7 @@ fn clean_ring(ring: &Coords, fixes: &mut RingFixes) -> Result<Option<LineString<
                 // origin: every area would be about 0, silently.
                 return Err(format!(
                     "positions such as [{}, {}] look like longitude/latitude in degrees, not `{}`: drop `--crs` (or the file's `crs` member) or reproject the file",
-                    given[0].x, given[0].y, r.from
+                    positions[0].x, positions[0].y, r.from
                 ));
             }
         }

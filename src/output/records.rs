@@ -386,12 +386,17 @@ struct CsvCells<'a> {
 }
 
 impl CsvCells<'_> {
-    fn cell(&mut self, text: impl std::fmt::Display) -> Result<(), serde_json::Error> {
-        use std::fmt::Write as _;
+    /// Ends the cell before, if any.
+    fn next_cell(&mut self) {
         if !self.first {
             self.line.push(',');
         }
         self.first = false;
+    }
+
+    fn cell(&mut self, text: impl std::fmt::Display) -> Result<(), serde_json::Error> {
+        use std::fmt::Write as _;
+        self.next_cell();
         // (writing to a String cannot fail)
         let _ = write!(self.line, "{text}");
         Ok(())
@@ -399,10 +404,7 @@ impl CsvCells<'_> {
 
     /// A cell already text (no formatting machinery: most cells of a large table).
     fn cell_str(&mut self, text: &str) -> Result<(), serde_json::Error> {
-        if !self.first {
-            self.line.push(',');
-        }
-        self.first = false;
+        self.next_cell();
         self.line.push_str(text);
         Ok(())
     }
